@@ -1,0 +1,178 @@
+"""The application factory: configuration, extensions, blueprints. Nothing else."""
+
+from __future__ import annotations
+
+import fcntl
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from webapp.config import DEFAULT_INSTANCE, PROJECT_ROOT, load_config
+from webapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+# No inline script anywhere: scripts are files under static/. Inline style
+# attributes stay allowed for the server-drawn SVG chart only via classes.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; ``config`` overrides settings read from the environment."""
+    instance_path = Path((config or {}).get("INSTANCE_PATH", DEFAULT_INSTANCE))
+    app = Flask(
+        "webapp",
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(instance_path, config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_pages(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    if app.config["AUTO_MIGRATE"]:
+        migrate_embedded_database(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see your diary."
+    login_manager.session_protection = "basic"
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            _tune_sqlite(db.engine)
+
+    from webapp.models import User
+
+    @login_manager.user_loader
+    def load_user(session_id: str) -> User | None:
+        return db.session.scalar(db.select(User).filter_by(session_id=session_id))
+
+    @login_manager.unauthorized_handler
+    def unauthorized() -> Any:
+        from flask import jsonify, redirect, url_for
+
+        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+            return jsonify({"error": "Log in first."}), 401
+        if request.htmx:
+            response = Response(status=401)
+            response.headers["HX-Redirect"] = url_for("auth.login", next=request.full_path)
+            return response
+        return redirect(url_for("auth.login", next=request.full_path))
+
+
+def _tune_sqlite(engine: Any) -> None:
+    """WAL for concurrent readers, foreign keys on (SQLite has them off by default)."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from webapp.auth.routes import bp as auth_bp
+    from webapp.diary.api import bp as diary_api_bp
+    from webapp.diary.routes import bp as diary_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(diary_bp)
+    app.register_blueprint(diary_api_bp)
+
+
+def register_error_pages(app: Flask) -> None:
+    def wants_json() -> bool:
+        return request.path.startswith("/api/") or request.is_json
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        if wants_json():
+            return {"errors": {"csrf": [error.description]}}, 400
+        return render_template("errors/error.html", code=400, message=error.description), 400
+
+    @app.errorhandler(404)
+    def not_found(_error: Exception) -> Any:
+        if wants_json():
+            return {"error": "Not found."}, 404
+        return render_template("errors/error.html", code=404, message="Nothing here."), 404
+
+    @app.errorhandler(413)
+    def too_large(_error: Exception) -> Any:
+        message = "That upload is too large (2 MB at most)."
+        if wants_json():
+            return {"error": message}, 413
+        return render_template("errors/error.html", code=413, message=message), 413
+
+    @app.errorhandler(429)
+    def too_many(_error: Exception) -> Any:
+        message = "Too many attempts. Please wait a minute and try again."
+        if wants_json():
+            return {"error": message}, 429
+        return render_template("errors/error.html", code=429, message=message), 429
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def add_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if app.config["FOSSA_PRODUCTION"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        # Health data: pages of a logged-in person are never stored by shared caches.
+        if not request.path.startswith("/static/") and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "private, no-cache"
+        return response
+
+
+def register_template_helpers(app: Flask) -> None:
+    from webapp.diary import format as diary_format
+
+    app.jinja_env.globals["diary_format"] = diary_format
+    # Lets a template link to a feature only when its blueprint is registered.
+    app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
+
+
+def migrate_embedded_database(app: Flask) -> None:
+    """Create or upgrade the embedded SQLite database to the latest migration.
+
+    A file lock keeps two gunicorn workers starting together from migrating at once.
+    """
+    from flask_migrate import upgrade
+
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    with open(instance_path / ".migrate.lock", "w") as lock, app.app_context():
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        upgrade()

@@ -1,0 +1,1 @@
+"""Accounts: register, log in and out, and the account page (password, data, deletion)."""

@@ -1,0 +1,208 @@
+"""Account views: thin wrappers around the forms and the User model."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from webapp.auth.forms import (
+    ChangePasswordForm,
+    DeleteAccountForm,
+    ImportForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+)
+from webapp.diary import store
+from webapp.extensions import db, limiter
+from webapp.models import User
+
+bp = Blueprint("auth", __name__)
+
+# A login attempt costs an argon2 hash: limit per address, generously for people,
+# tightly for scripts guessing passwords.
+AUTH_LIMIT = "10 per minute;50 per hour"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed after login."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/"):
+            return target
+    return url_for("diary.today")
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("diary.today"))
+    return render_template("auth/welcome.html")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def register() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("diary.today"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if db.session.scalar(select(User.id).filter_by(email=email)):
+            form.email.errors.append("An account with this email exists. Log in instead?")
+        else:
+            user = User(email=email)
+            user.set_password(form.password.data)
+            db.session.add(user)
+            db.session.commit()
+            login_user(user)
+            flash("Welcome to Fossa. Log how your knee is today.", "success")
+            return redirect(url_for("diary.today"))
+    status = 422 if form.errors or (request.method == "POST" and form.email.errors) else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("diary.today"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(select(User).filter_by(email=email))
+        if user and user.check_password(form.password.data):
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("That email and password do not match an account.")
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    logout_user()
+    # The service worker sees this header and drops the cached pages of the person.
+    response = redirect(url_for("auth.login", logged_out=1), code=303)
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
+
+
+def _account_forms() -> dict[str, object]:
+    return {
+        "profile_form": ProfileForm(obj=current_user, prefix="profile"),
+        "password_form": ChangePasswordForm(prefix="password"),
+        "import_form": ImportForm(prefix="import"),
+        "delete_form": DeleteAccountForm(prefix="delete"),
+    }
+
+
+def _render_account(status: int = 200, **forms: object) -> ResponseReturnValue:
+    context = _account_forms()
+    context.update(forms)
+    return render_template("auth/account.html", **context), status
+
+
+@bp.get("/account")
+@login_required
+def account() -> ResponseReturnValue:
+    return _render_account()
+
+
+@bp.post("/account/profile")
+@login_required
+def update_profile() -> ResponseReturnValue:
+    form = ProfileForm(prefix="profile")
+    if not form.validate_on_submit():
+        return _render_account(422, profile_form=form)
+    current_user.display_name = (form.display_name.data or "").strip() or None
+    current_user.timezone = form.timezone.data
+    db.session.commit()
+    flash("Saved.", "success")
+    return redirect(url_for("auth.account"), code=303)
+
+
+@bp.post("/account/password")
+@login_required
+@limiter.limit(AUTH_LIMIT)
+def change_password() -> ResponseReturnValue:
+    form = ChangePasswordForm(prefix="password")
+    if form.validate_on_submit():
+        if current_user.check_password(form.current.data):
+            current_user.set_password(form.password.data)
+            db.session.commit()
+            # The session id changed: log in again here so only other devices are logged out.
+            login_user(current_user._get_current_object())
+            flash("Password changed. Other devices have been logged out.", "success")
+            return redirect(url_for("auth.account"), code=303)
+        form.current.errors.append("That is not your current password.")
+    return _render_account(422, password_form=form)
+
+
+@bp.get("/account/diary.json")
+@login_required
+def download_diary() -> Response:
+    document = store.export_diary(current_user)
+    response = Response(
+        json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json"
+    )
+    response.headers["Content-Disposition"] = 'attachment; filename="fossa-diary.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/account/import")
+@login_required
+def import_diary() -> ResponseReturnValue:
+    form = ImportForm(prefix="import")
+    if not form.validate_on_submit():
+        return _render_account(422, import_form=form)
+    try:
+        document = json.load(form.file.data.stream)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        form.file.errors.append("This file is not valid JSON.")
+        return _render_account(422, import_form=form)
+    result = store.import_diary(current_user, document, store.local_today(current_user))
+    if result.errors:
+        form.file.errors.extend(result.errors)
+        return _render_account(422, import_form=form)
+    flash(
+        f"Imported {result.added} entries"
+        + (
+            f"; {result.already_there} were already in your diary." if result.already_there else "."
+        ),
+        "success",
+    )
+    return redirect(url_for("auth.account"), code=303)
+
+
+@bp.post("/account/delete")
+@login_required
+def delete_account() -> ResponseReturnValue:
+    form = DeleteAccountForm(prefix="delete")
+    if form.validate_on_submit():
+        if current_user.check_password(form.password.data):
+            user = current_user._get_current_object()
+            logout_user()
+            # Every table refers to the user with ON DELETE CASCADE.
+            db.session.delete(user)
+            db.session.commit()
+            flash("Your account and all of your data have been deleted.", "success")
+            response = redirect(url_for("auth.index"), code=303)
+            response.headers["Clear-Site-Data"] = '"cache", "storage"'
+            return response
+        form.password.errors.append("That is not your password.")
+    return _render_account(422, delete_form=form)

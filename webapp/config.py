@@ -1,0 +1,95 @@
+"""Settings, read from the environment.
+
+The embedded default is SQLite under ``instance/``; production sets ``DATABASE_URL``
+(PostgreSQL) and ``SECRET_KEY``. There is no secret with a fallback value: without
+``SECRET_KEY`` a development key is generated once into ``instance/`` and production
+refuses to start.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+def normalise_database_url(url: str) -> str:
+    """Map the URL forms hosting platforms hand out onto the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _instance_secret(instance_path: Path, name: str) -> str:
+    """Read (or make once) a random secret kept in instance/, never in the repo."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the settings dict for create_app from the environment and overrides."""
+    overrides = dict(overrides or {})
+    production = os.environ.get("FOSSA_ENV", "development") == "production"
+    database_url = overrides.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL")
+    embedded = not database_url
+    if embedded:
+        database_url = f"sqlite:///{instance_path / 'fossa.sqlite3'}"
+
+    secret_key = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise RuntimeError("SECRET_KEY must be set when FOSSA_ENV=production")
+        secret_key = _instance_secret(instance_path, "secret_key")
+
+    config: dict[str, Any] = {
+        "FOSSA_PRODUCTION": production,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Create and migrate the embedded database on first run, so a fresh clone
+        # runs with one command. Production migrates in the Procfile's release step.
+        "AUTO_MIGRATE": _env_flag("FOSSA_AUTO_MIGRATE", embedded),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 60,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": production,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _env_flag("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Web Push: origins of the browsers' push services the server may POST to.
+        "PUSH_ALLOWED_ORIGINS": os.environ.get(
+            "PUSH_ALLOWED_ORIGINS",
+            "https://fcm.googleapis.com,https://updates.push.services.mozilla.com,"
+            "https://web.push.apple.com,https://wns2-par02p.notify.windows.com",
+        ),
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY"),
+        "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY"),
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:reminders@fossa.invalid"),
+        "ENTRIES_PAGE_WEEKS": 4,
+    }
+    config.update(overrides)
+    return config

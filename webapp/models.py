@@ -1,0 +1,247 @@
+"""Database models (SQLAlchemy 2.0 typed mappings).
+
+Every table a feature needs lives here so the schema has one reading order:
+people, their diary, their reminders, and what they share with a doctor.
+Enumerated answers are stored as short strings with CHECK constraints built from
+``webapp.diary.format``, the one definition of the diary format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.diary import format as diary_format
+from webapp.extensions import db
+
+# argon2id, memory-hard; the library's defaults follow RFC 9106's second choice.
+_password_hasher = PasswordHasher()
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _new_session_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _in_list(column: str, values: dict[str, str]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IS NULL OR {column} IN ({quoted})"
+
+
+class User(UserMixin, db.Model):
+    """A person keeping a diary."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # What Flask-Login keeps in the session; replaced on password change so every
+    # other session of this person ends.
+    session_id: Mapped[str] = mapped_column(String(64), unique=True, default=_new_session_id)
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    entries: Mapped[list[Entry]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def get_id(self) -> str:
+        return self.session_id
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _password_hasher.hash(password)
+        self.session_id = _new_session_id()
+
+    def check_password(self, password: str) -> bool:
+        try:
+            return _password_hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+class Entry(db.Model):
+    """One occasion of pain (or of no pain) on one day, in fossa-diary/1 terms.
+
+    Attribute names are the format's field names, so the insights engine can read
+    an Entry as it reads a diary dict. None means "not recorded".
+    """
+
+    __tablename__ = "entry"
+    __table_args__ = (
+        UniqueConstraint("user_id", "id", name="uq_entry_user_id_id"),
+        CheckConstraint("pain >= 0 AND pain <= 10", name="pain_range"),
+        CheckConstraint(
+            "notes IS NULL OR length(notes) <= " + str(diary_format.NOTES_MAX), name="notes_length"
+        ),
+        *(
+            CheckConstraint(_in_list(field, values), name=f"{field}_values")
+            for field, values in diary_format.ENUMS.items()
+        ),
+        Index("ix_entry_user_id_date", "user_id", "date"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(36))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    pain: Mapped[int] = mapped_column(SmallInteger)
+    side: Mapped[str | None] = mapped_column(String(8))
+    locations: Mapped[list[str] | None] = mapped_column(JSON)
+    activity: Mapped[str | None] = mapped_column(String(20))
+    timing: Mapped[str | None] = mapped_column(String(12))
+    swelling: Mapped[str | None] = mapped_column(String(12))
+    numbness: Mapped[bool | None] = mapped_column(Boolean)
+    weakness: Mapped[bool | None] = mapped_column(Boolean)
+    clicking: Mapped[bool | None] = mapped_column(Boolean)
+    locking: Mapped[bool | None] = mapped_column(Boolean)
+    giving_way: Mapped[bool | None] = mapped_column(Boolean)
+    lump: Mapped[bool | None] = mapped_column(Boolean)
+    tender_spot: Mapped[bool | None] = mapped_column(Boolean)
+    popping: Mapped[bool | None] = mapped_column(Boolean)
+    onset: Mapped[str | None] = mapped_column(String(12))
+    mechanism: Mapped[str | None] = mapped_column(String(20))
+    provoked_by: Mapped[list[str] | None] = mapped_column(JSON)
+    cramping: Mapped[bool | None] = mapped_column(Boolean)
+    eases_with_rest: Mapped[bool | None] = mapped_column(Boolean)
+    back_pain: Mapped[bool | None] = mapped_column(Boolean)
+    calf_swelling: Mapped[bool | None] = mapped_column(Boolean)
+    calf_redness: Mapped[bool | None] = mapped_column(Boolean)
+    calf_tenderness: Mapped[bool | None] = mapped_column(Boolean)
+    knee_redness_warmth: Mapped[bool | None] = mapped_column(Boolean)
+    can_bear_weight: Mapped[bool | None] = mapped_column(Boolean)
+    load_change: Mapped[str | None] = mapped_column(String(14))
+    warm_up: Mapped[bool | None] = mapped_column(Boolean)
+    worn_footwear: Mapped[bool | None] = mapped_column(Boolean)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    user: Mapped[User] = relationship(back_populates="entries")
+
+    def apply(self, answers: dict[str, Any]) -> None:
+        """Set every answer field from a validated fossa-diary/1 dict (absent → None)."""
+        self.date = answers["date"]
+        for field in diary_format.ANSWER_FIELDS:
+            setattr(self, field, answers.get(field))
+
+    def to_diary(self) -> dict[str, Any]:
+        """This entry in fossa-diary/1 form: recorded fields only, in schema order."""
+        result: dict[str, Any] = {}
+        for field in diary_format.FIELD_ORDER:
+            value = getattr(self, field)
+            if value is not None:
+                result[field] = diary_format.to_json_value(field, value)
+        return result
+
+
+class ReminderSettings(db.Model):
+    """When a person wants their daily reminder (their timezone is on User)."""
+
+    __tablename__ = "reminder_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    local_time: Mapped[dt.time] = mapped_column(db.Time, default=dt.time(20, 0))
+    # Days of the week the reminder runs on, Monday = 0, as a 7-bit mask.
+    days_mask: Mapped[int] = mapped_column(SmallInteger, default=0b1111111)
+    skip_if_logged: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The last local day a reminder was claimed for: the atomic claim updates this
+    # from "before today" to today, so parallel senders send once.
+    last_claimed_day: Mapped[dt.date | None] = mapped_column(Date)
+    # Secret of the private calendar feed, stored hashed; None when there is none.
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class PushSubscription(db.Model):
+    """A browser's Web Push subscription for one person."""
+
+    __tablename__ = "push_subscription"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(1024), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(255))
+    auth: Mapped[str] = mapped_column(String(255))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ShareLink(db.Model):
+    """A read-only, expiring, revocable link a person gives their doctor."""
+
+    __tablename__ = "share_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the token: the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    accesses: Mapped[list[ShareAccess]] = relationship(
+        back_populates="link",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ShareAccess.accessed_at.desc()",
+    )
+
+
+class ShareAccess(db.Model):
+    """One opening of a share link, so the person sees who looked and when."""
+
+    __tablename__ = "share_access"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    link_id: Mapped[int] = mapped_column(
+        ForeignKey("share_link.id", ondelete="CASCADE"), index=True
+    )
+    accessed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    browser_family: Mapped[str] = mapped_column(String(40))
+    path: Mapped[str] = mapped_column(String(40), default="view")
+
+    link: Mapped[ShareLink] = relationship(back_populates="accesses")
+
+
+__all__ = [
+    "Entry",
+    "PushSubscription",
+    "ReminderSettings",
+    "ShareAccess",
+    "ShareLink",
+    "User",
+]

@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(instance_path, config))
     register_extensions(app)
     register_blueprints(app)
+    register_health_check(app)
     register_error_pages(app)
     register_security_headers(app)
     register_template_helpers(app)
@@ -106,6 +107,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(diary_bp)
     app.register_blueprint(diary_api_bp)
+
+
+def register_health_check(app: Flask) -> None:
+    """A plain answer for load balancers (and the HTTP benchmark's baseline)."""
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return Response("ok", mimetype="text/plain")
 
 
 def register_error_pages(app: Flask) -> None:

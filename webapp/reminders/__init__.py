@@ -1,0 +1,1 @@
+"""Daily reminders: Web Push at each person's own local time, and a calendar feed."""

@@ -1,0 +1,153 @@
+"""Sending reminders: the due ones (``flask reminders send-due``) and a test one.
+
+Order of work per person: decide due (schedule), claim the local day (one atomic
+UPDATE, so parallel runs send once), skip if they already logged that day, then
+push to each of their devices. Gone devices are forgotten. When no device could
+be reached only because the push services were busy or down, the claim is given
+back so a later run that day tries again: not missed, and never doubled, since
+nothing reached the person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+
+from webapp.extensions import db
+from webapp.models import PushSubscription
+from webapp.reminders import store
+from webapp.reminders.schedule import due_day
+from webapp.reminders.sender import PushResult, PushSender, Target
+from webapp.reminders.subscriptions import parse_allowed_origins
+from webapp.reminders.vapid import VapidKeys, load_vapid_keys
+
+log = logging.getLogger(__name__)
+
+TITLE = "Fossa"
+BODY = "How is your knee today?"
+TEST_BODY = "This is a test. Reminders will look like this."
+# Repeats collapse into one notification on the device and one queued message
+# at the push service.
+TAG = "fossa-daily-reminder"
+
+
+def reminder_message(day: dt.date, body: str = BODY) -> dict[str, str]:
+    """What the service worker shows; ``day`` is the local day it asks about."""
+    return {
+        "title": TITLE,
+        "body": body,
+        "tag": TAG,
+        "url": "/today",
+        "day": day.isoformat(),
+        "icon": "/static/icons/icon-192.png",
+        "badge": "/static/icons/badge-72.png",
+    }
+
+
+def vapid_keys(app: Flask | None = None) -> VapidKeys:
+    """The app's VAPID keys, loaded (or generated) once per process."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    keys = app.extensions.get("fossa_vapid")
+    if keys is None:
+        keys = load_vapid_keys(
+            app.config.get("VAPID_PRIVATE_KEY"),
+            app.config.get("VAPID_PUBLIC_KEY"),
+            app.instance_path,
+        )
+        app.extensions["fossa_vapid"] = keys
+    return keys
+
+
+def push_sender(app: Flask | None = None) -> PushSender:
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    config = app.config
+    return PushSender(
+        vapid_keys(app),
+        config.get("VAPID_SUBJECT") or "mailto:reminders@fossa.invalid",
+        parse_allowed_origins(config.get("PUSH_ALLOWED_ORIGINS")),
+        timeout=float(config.get("REMINDER_PUSH_TIMEOUT", 10)),
+        attempts=int(config.get("REMINDER_PUSH_ATTEMPTS", 3)),
+        backoff=float(config.get("REMINDER_PUSH_BACKOFF", 1.0)),
+    )
+
+
+def _target(subscription: PushSubscription) -> Target:
+    return Target(subscription.endpoint, subscription.p256dh, subscription.auth)
+
+
+def push_to_devices(
+    sender: PushSender, user_id: int, message: dict[str, str], now: dt.datetime
+) -> list[PushResult]:
+    """Send one message to each of a person's devices; forget the gone ones."""
+    results = []
+    for subscription in store.subscriptions_of(user_id):
+        result = sender.send(_target(subscription), message, topic="daily-reminder")
+        if result.outcome == "gone":
+            store.forget_subscription(subscription.id)
+        elif result.delivered:
+            store.mark_delivered(subscription.id, now)
+        results.append(result)
+    return results
+
+
+@dataclass
+class SendReport:
+    """What one send-due run did, for the log and the CLI's summary."""
+
+    due: int = 0
+    sent: int = 0
+    skipped_logged: int = 0
+    claimed_elsewhere: int = 0
+    unreachable: int = 0
+    pushes: int = 0
+    gone: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"due {self.due}, sent {self.sent}, skipped (already logged) {self.skipped_logged}, "
+            f"claimed by another run {self.claimed_elsewhere}, unreachable {self.unreachable}, "
+            f"pushes {self.pushes}, gone devices {self.gone}"
+        )
+
+
+def send_due_reminders(now: dt.datetime, sender: PushSender | None = None) -> SendReport:
+    """Send every reminder due at ``now`` (aware), each person at most once a local day."""
+    sender = sender or push_sender()
+    report = SendReport()
+    for candidate in store.reminder_candidates(now):
+        day = due_day(candidate.rule, now)
+        if day is None:
+            continue
+        report.due += 1
+        try:
+            if not store.claim_reminder(candidate.user_id, day):
+                report.claimed_elsewhere += 1
+                continue
+            if candidate.skip_if_logged and store.has_entry_on(candidate.user_id, day):
+                report.skipped_logged += 1
+                continue
+            results = push_to_devices(sender, candidate.user_id, reminder_message(day), now)
+        except Exception as error:  # one person's trouble must not stop everyone else's reminder
+            db.session.rollback()
+            log.exception("reminder for user %s failed", candidate.user_id)
+            report.errors.append(f"user {candidate.user_id}: {type(error).__name__}")
+            continue
+        report.pushes += sum(result.delivered for result in results)
+        report.gone += sum(result.outcome == "gone" for result in results)
+        if any(result.delivered for result in results):
+            report.sent += 1
+        elif any(result.transient for result in results):
+            store.release_claim(candidate.user_id, day, candidate.rule.last_claimed_day)
+            report.unreachable += 1
+    log.info("send-due at %s: %s", now.isoformat(), report.summary())
+    return report
+
+
+def send_test_notification(user_id: int, today: dt.date) -> list[PushResult]:
+    """Push a test reminder to every device of the person, now."""
+    now = dt.datetime.now(dt.UTC)
+    return push_to_devices(push_sender(), user_id, reminder_message(today, TEST_BODY), now)

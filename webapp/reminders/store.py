@@ -1,0 +1,255 @@
+"""Reading and writing reminder settings and push subscriptions.
+
+Everything a person can reach starts from that person; the sender's queries
+(candidates, claims) work across people and are never reachable from a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from webapp.extensions import db
+from webapp.models import Entry, PushSubscription, ReminderSettings, User, utcnow
+from webapp.reminders.schedule import ReminderRule, latest_possible_local_day
+
+
+def settings_of(user: User) -> ReminderSettings:
+    """The person's settings; defaults (not yet stored) when they never chose any."""
+    settings = db.session.get(ReminderSettings, user.id)
+    if settings is None:
+        settings = ReminderSettings(
+            user_id=user.id,
+            enabled=False,
+            local_time=dt.time(20, 0),
+            days_mask=0b1111111,
+            skip_if_logged=True,
+        )
+    return settings
+
+
+def save_settings(user: User, values: dict[str, Any]) -> ReminderSettings:
+    """Store checked settings (see settings.check_settings); the timezone lives on User."""
+    settings = settings_of(user)
+    settings.enabled = values["enabled"]
+    settings.local_time = values["time"]
+    settings.days_mask = values["days_mask"]
+    settings.skip_if_logged = values["skip_if_logged"]
+    settings.updated_at = utcnow()
+    user.timezone = values["timezone"]
+    db.session.add(settings)
+    db.session.commit()
+    return settings
+
+
+def set_enabled(user: User, enabled: bool) -> ReminderSettings:
+    settings = settings_of(user)
+    settings.enabled = enabled
+    settings.updated_at = utcnow()
+    db.session.add(settings)
+    db.session.commit()
+    return settings
+
+
+def subscriptions_of(user_id: int) -> list[PushSubscription]:
+    return list(
+        db.session.scalars(
+            select(PushSubscription).filter_by(user_id=user_id).order_by(PushSubscription.id)
+        )
+    )
+
+
+def get_subscription(user: User, subscription_id: int) -> PushSubscription | None:
+    return db.session.scalar(
+        select(PushSubscription).filter_by(user_id=user.id, id=subscription_id)
+    )
+
+
+def save_subscription(
+    user: User, endpoint: str, p256dh: str, auth: str, user_agent: str | None
+) -> tuple[PushSubscription, bool]:
+    """Store a browser's subscription; the same endpoint again updates it.
+
+    An endpoint belongs to one browser profile. When another account subscribes
+    from that browser, the endpoint moves to it: the browser now shows that
+    person's reminders, not the earlier one's. Returns (subscription, created).
+    """
+    agent = (user_agent or "")[:255] or None
+    existing = db.session.scalar(select(PushSubscription).filter_by(endpoint=endpoint))
+    if existing is None:
+        subscription = PushSubscription(
+            user_id=user.id, endpoint=endpoint, p256dh=p256dh, auth=auth, user_agent=agent
+        )
+        db.session.add(subscription)
+        try:
+            db.session.commit()
+            return subscription, True
+        except IntegrityError:
+            # Two tabs subscribed at once: the other stored it; update that one below.
+            db.session.rollback()
+            existing = db.session.scalar(select(PushSubscription).filter_by(endpoint=endpoint))
+            if existing is None:
+                raise
+    existing.user_id = user.id
+    existing.p256dh = p256dh
+    existing.auth = auth
+    existing.user_agent = agent or existing.user_agent
+    db.session.commit()
+    return existing, False
+
+
+def delete_subscription_by_endpoint(user: User, endpoint: str) -> bool:
+    found = db.session.scalar(
+        select(PushSubscription).filter_by(user_id=user.id, endpoint=endpoint)
+    )
+    if found is None:
+        return False
+    db.session.delete(found)
+    db.session.commit()
+    return True
+
+
+def delete_subscription(subscription: PushSubscription) -> None:
+    db.session.delete(subscription)
+    db.session.commit()
+
+
+def forget_subscription(subscription_id: int) -> None:
+    """Drop a subscription the push service called gone (404/410)."""
+    db.session.execute(
+        PushSubscription.__table__.delete().where(PushSubscription.id == subscription_id)
+    )
+    db.session.commit()
+
+
+def mark_delivered(subscription_id: int, when: dt.datetime) -> None:
+    db.session.execute(
+        update(PushSubscription)
+        .where(PushSubscription.id == subscription_id)
+        .values(last_success_at=when)
+    )
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user_id: int
+    rule: ReminderRule
+    skip_if_logged: bool
+
+
+def reminder_candidates(now: dt.datetime) -> list[Candidate]:
+    """Everyone whose reminder might be due: on, with a device, and not claimed too far.
+
+    Whether it is due depends on each person's timezone, which schedule.due_day
+    decides; this only narrows the rows read.
+    """
+    latest = latest_possible_local_day(now)
+    has_device = exists().where(PushSubscription.user_id == ReminderSettings.user_id)
+    rows = db.session.execute(
+        select(
+            ReminderSettings.user_id,
+            User.timezone,
+            ReminderSettings.local_time,
+            ReminderSettings.days_mask,
+            ReminderSettings.last_claimed_day,
+            ReminderSettings.skip_if_logged,
+        )
+        .join(User, User.id == ReminderSettings.user_id)
+        .where(
+            ReminderSettings.enabled.is_(True),
+            or_(
+                ReminderSettings.last_claimed_day.is_(None),
+                ReminderSettings.last_claimed_day < latest,
+            ),
+            has_device,
+        )
+        .order_by(ReminderSettings.user_id)
+    )
+    return [
+        Candidate(
+            user_id=row.user_id,
+            rule=ReminderRule(row.timezone, row.local_time, row.days_mask, row.last_claimed_day),
+            skip_if_logged=row.skip_if_logged,
+        )
+        for row in rows
+    ]
+
+
+def claim_reminder(user_id: int, day: dt.date) -> bool:
+    """Claim the person's reminder of ``day``; True for exactly one caller.
+
+    One UPDATE whose WHERE says "not yet claimed for this day": the database
+    serialises concurrent updates of the row (PostgreSQL re-checks the WHERE
+    after waiting for the row lock; SQLite has a single writer), so of any
+    number of parallel runs one sees a changed row and the rest see none.
+    """
+    result = db.session.execute(
+        update(ReminderSettings)
+        .where(
+            ReminderSettings.user_id == user_id,
+            ReminderSettings.enabled.is_(True),
+            or_(
+                ReminderSettings.last_claimed_day.is_(None),
+                ReminderSettings.last_claimed_day < day,
+            ),
+        )
+        .values(last_claimed_day=day)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def release_claim(user_id: int, day: dt.date, previous: dt.date | None) -> None:
+    """Give back a claim when no device could be reached, so a later run tries again."""
+    db.session.execute(
+        update(ReminderSettings)
+        .where(ReminderSettings.user_id == user_id, ReminderSettings.last_claimed_day == day)
+        .values(last_claimed_day=previous)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def has_entry_on(user_id: int, day: dt.date) -> bool:
+    found = db.session.scalar(select(Entry.pk).filter_by(user_id=user_id, date=day).limit(1))
+    return found is not None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_calendar_token(user: User) -> str:
+    """Make (or replace) the secret of the person's calendar feed; shown once."""
+    token = secrets.token_urlsafe(32)
+    settings = settings_of(user)
+    settings.calendar_token_hash = _token_hash(token)
+    db.session.add(settings)
+    db.session.commit()
+    return token
+
+
+def revoke_calendar_token(user: User) -> None:
+    settings = settings_of(user)
+    settings.calendar_token_hash = None
+    db.session.add(settings)
+    db.session.commit()
+
+
+def settings_for_calendar_token(token: str) -> tuple[ReminderSettings, User] | None:
+    if not token or len(token) > 100:
+        return None
+    row = db.session.execute(
+        select(ReminderSettings, User)
+        .join(User, User.id == ReminderSettings.user_id)
+        .where(ReminderSettings.calendar_token_hash == _token_hash(token))
+    ).first()
+    return (row[0], row[1]) if row else None

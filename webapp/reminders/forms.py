@@ -29,7 +29,7 @@ class ReminderForm(FlaskForm):
         render_kw={"autocomplete": "off", "data-detect-timezone": "1", "spellcheck": "false"},
     )
     days = WeekdaysField(
-        "Days", choices=[(str(number), name) for number, name in enumerate(WEEKDAY_NAMES)]
+        "Days", choices={str(number): name for number, name in enumerate(WEEKDAY_NAMES)}
     )
     skip_if_logged = BooleanField("Skip the reminder when I've already logged that day")
 

@@ -43,7 +43,7 @@ def reminder_message(day: dt.date, body: str = BODY) -> dict[str, str]:
         "url": "/today",
         "day": day.isoformat(),
         "icon": "/static/icons/icon-192.png",
-        "badge": "/static/icons/badge-72.png",
+        "badge": "/static/icons/icon-96.png",
     }
 
 

@@ -103,12 +103,14 @@ def register_blueprints(app: Flask) -> None:
     from webapp.auth.routes import bp as auth_bp
     from webapp.diary.api import bp as diary_api_bp
     from webapp.diary.routes import bp as diary_bp
+    from webapp.pwa.routes import bp as pwa_bp
     from webapp.reminders.api import bp as reminders_api_bp
     from webapp.reminders.routes import bp as reminders_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(diary_bp)
     app.register_blueprint(diary_api_bp)
+    app.register_blueprint(pwa_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(reminders_api_bp)
 

@@ -73,12 +73,27 @@
       var any = windows.filter(function (client) {
         return new URL(client.url).origin === self.location.origin;
       })[0];
-      if (same && same.focus) return same.focus();
-      if (any && any.focus && any.navigate) {
-        return any.focus().then(function (client) { return client.navigate(target); });
+      if (same) return focusIfAllowed(same);
+      if (any && any.navigate) {
+        // Navigate first: focusing can be refused, and the page must change anyway.
+        return any.navigate(target).then(function (client) { return focusIfAllowed(client || any); });
       }
       return self.clients.openWindow(target);
     });
+  }
+
+  function focusIfAllowed(client) {
+    return client && client.focus ? client.focus().catch(function () { return client; }) : client;
+  }
+
+  function keepAlive(event, promise) {
+    // An event made by script (not by the browser) cannot be extended; the work
+    // still runs, and errors are not lost silently.
+    try {
+      event.waitUntil(promise);
+    } catch (error) {
+      promise.catch(function (reason) { console.error(reason); });
+    }
   }
 
   function newId() {
@@ -97,9 +112,11 @@
     return self.FossaQueue.enqueue({ id: newId(), date: date, pain: 0 })
       .then(function () { return self.FossaQueue.replay(); })
       .then(function (result) {
-        var saved = result && result.synced > 0;
+        var body = "Saved on this device; it is sent when you are online.";
+        if (result && result.synced > 0) body = "Saved: no pain today.";
+        else if (result && result.rejected > 0) body = "Fossa could not save that. Open Fossa to see why.";
         return self.registration.showNotification("Fossa", {
-          body: saved ? "Saved: no pain today." : "Saved on this device; it syncs when you are online.",
+          body: body,
           tag: DEFAULTS.tag,
           icon: DEFAULTS.icon,
           badge: DEFAULTS.badge,
@@ -112,9 +129,9 @@
     var data = event.notification.data || {};
     event.notification.close();
     if (event.action === "no-pain") {
-      event.waitUntil(recordNoPain(data.day));
+      keepAlive(event, recordNoPain(data.day));
       return;
     }
-    event.waitUntil(openOrFocus(sameOriginPath(data.url || DEFAULTS.url)));
+    keepAlive(event, openOrFocus(sameOriginPath(data.url || DEFAULTS.url)));
   });
 })();

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app
@@ -79,17 +80,20 @@ def _target(subscription: PushSubscription) -> Target:
 
 
 def push_to_devices(
-    sender: PushSender, user_id: int, message: dict[str, str], now: dt.datetime
-) -> list[PushResult]:
-    """Send one message to each of a person's devices; forget the gone ones."""
+    sender: PushSender, user_id: int, message: dict[str, str]
+) -> list[tuple[int, PushResult]]:
+    """Send one message to each of a person's devices; forget the gone ones.
+
+    Returns (subscription id, result) pairs; the caller records deliveries.
+    """
+    # Read them all first: forgetting one commits, which expires loaded rows.
+    targets = [(s.id, _target(s)) for s in store.subscriptions_of(user_id)]
     results = []
-    for subscription in store.subscriptions_of(user_id):
-        result = sender.send(_target(subscription), message, topic="daily-reminder")
+    for subscription_id, target in targets:
+        result = sender.send(target, message, topic="daily-reminder")
         if result.outcome == "gone":
-            store.forget_subscription(subscription.id)
-        elif result.delivered:
-            store.mark_delivered(subscription.id, now)
-        results.append(result)
+            store.forget_subscription(subscription_id)
+        results.append((subscription_id, result))
     return results
 
 
@@ -114,40 +118,97 @@ class SendReport:
         )
 
 
-def send_due_reminders(now: dt.datetime, sender: PushSender | None = None) -> SendReport:
-    """Send every reminder due at ``now`` (aware), each person at most once a local day."""
-    sender = sender or push_sender()
-    report = SendReport()
-    for candidate in store.reminder_candidates(now):
-        day = due_day(candidate.rule, now)
-        if day is None:
-            continue
-        report.due += 1
+@dataclass
+class _Outcome:
+    """What happened to one person's reminder in one run."""
+
+    kind: str  # sent, skipped_logged, claimed_elsewhere, unreachable, failed, error
+    delivered_to: list[int] = field(default_factory=list)
+    gone: int = 0
+    error: str = ""
+
+
+def _remind(sender: PushSender, candidate: store.Candidate, day: dt.date) -> _Outcome:
+    """Claim, check, push: one person's reminder of ``day``."""
+    if not store.claim_reminder(candidate.user_id, day):
+        return _Outcome("claimed_elsewhere")
+    if candidate.skip_if_logged and store.has_entry_on(candidate.user_id, day):
+        return _Outcome("skipped_logged")
+    results = push_to_devices(sender, candidate.user_id, reminder_message(day))
+    outcome = _Outcome(
+        "failed",
+        delivered_to=[sub_id for sub_id, result in results if result.delivered],
+        gone=sum(result.outcome == "gone" for _id, result in results),
+    )
+    if outcome.delivered_to:
+        outcome.kind = "sent"
+    elif any(result.transient for _id, result in results):
+        store.release_claim(candidate.user_id, day, candidate.rule.last_claimed_day)
+        outcome.kind = "unreachable"
+    return outcome
+
+
+def _remind_in_context(
+    app: Flask, sender: PushSender, candidate: store.Candidate, day: dt.date
+) -> _Outcome:
+    # Each worker thread has its own app context, so its own session and connection.
+    with app.app_context():
         try:
-            if not store.claim_reminder(candidate.user_id, day):
-                report.claimed_elsewhere += 1
-                continue
-            if candidate.skip_if_logged and store.has_entry_on(candidate.user_id, day):
-                report.skipped_logged += 1
-                continue
-            results = push_to_devices(sender, candidate.user_id, reminder_message(day), now)
-        except Exception as error:  # one person's trouble must not stop everyone else's reminder
+            return _remind(sender, candidate, day)
+        except Exception as error:  # one person's trouble must not stop everyone else's
             db.session.rollback()
             log.exception("reminder for user %s failed", candidate.user_id)
-            report.errors.append(f"user {candidate.user_id}: {type(error).__name__}")
-            continue
-        report.pushes += sum(result.delivered for result in results)
-        report.gone += sum(result.outcome == "gone" for result in results)
-        if any(result.delivered for result in results):
-            report.sent += 1
-        elif any(result.transient for result in results):
-            store.release_claim(candidate.user_id, day, candidate.rule.last_claimed_day)
-            report.unreachable += 1
+            return _Outcome("error", error=f"user {candidate.user_id}: {type(error).__name__}")
+        finally:
+            db.session.remove()
+
+
+def send_due_reminders(
+    now: dt.datetime, sender: PushSender | None = None, workers: int | None = None
+) -> SendReport:
+    """Send every reminder due at ``now`` (aware), each person at most once a local day.
+
+    People are handled by a small pool of threads: pushing is waiting on the
+    network, and one slow push service must not hold up everyone due this minute.
+    Each person is claimed on their own just before their push, so a run that
+    stops half-way leaves the rest unclaimed for the next run.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if sender is None:
+        with push_sender(app) as own_sender:
+            return send_due_reminders(now, own_sender, workers)
+    workers = workers or int(app.config.get("REMINDER_SEND_WORKERS", 8))
+    report = SendReport()
+    due = []
+    for candidate in store.reminder_candidates(now):
+        day = due_day(candidate.rule, now)
+        if day is not None:
+            due.append((candidate, day))
+    report.due = len(due)
+    if not due:
+        return report
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(due)))) as pool:
+        outcomes = list(
+            pool.map(lambda pair: _remind_in_context(app, sender, *pair), due)  # type: ignore[misc]
+        )
+    delivered_to: list[int] = []
+    for outcome in outcomes:
+        if outcome.kind in ("sent", "skipped_logged", "claimed_elsewhere", "unreachable"):
+            setattr(report, outcome.kind, getattr(report, outcome.kind) + 1)
+        if outcome.error:
+            report.errors.append(outcome.error)
+        delivered_to.extend(outcome.delivered_to)
+        report.gone += outcome.gone
+    report.pushes = len(delivered_to)
+    # One write for every "last delivered" time, not one per push.
+    store.mark_delivered(delivered_to, now)
     log.info("send-due at %s: %s", now.isoformat(), report.summary())
     return report
 
 
 def send_test_notification(user_id: int, today: dt.date) -> list[PushResult]:
     """Push a test reminder to every device of the person, now."""
-    now = dt.datetime.now(dt.UTC)
-    return push_to_devices(push_sender(), user_id, reminder_message(today, TEST_BODY), now)
+    with push_sender() as sender:
+        results = push_to_devices(sender, user_id, reminder_message(today, TEST_BODY))
+    store.mark_delivered([sub_id for sub_id, r in results if r.delivered], dt.datetime.now(dt.UTC))
+    return [result for _id, result in results]

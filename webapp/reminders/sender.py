@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,6 +100,33 @@ class PushSender:
         self.backoff = backoff
         self.max_pause = max_pause
         self.sleep = sleep
+        # One HTTP session per thread: connections to a push service are kept
+        # alive between pushes (requests' Session is not shared across threads).
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = _no_redirects()
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        """Close the kept-alive connections of every thread that sent."""
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+        self._local = threading.local()
+
+    def __enter__(self) -> PushSender:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     def send(self, target: Target, message: dict[str, Any], topic: str | None = None) -> PushResult:
         """Encrypt ``message`` (as JSON) for ``target`` and post it to its push service."""
@@ -115,24 +143,20 @@ class PushSender:
         for attempt in range(1, self.attempts + 1):
             pause: float | None = None
             try:
-                session = _no_redirects()
-                try:
-                    response = webpush(
-                        {
-                            "endpoint": target.endpoint,
-                            "keys": {"p256dh": target.p256dh, "auth": target.auth},
-                        },
-                        data=data,
-                        vapid_private_key=self.keys.signer,
-                        # a fresh dict each time: pywebpush writes aud and exp into it
-                        vapid_claims={"sub": self.subject},
-                        timeout=self.timeout,
-                        ttl=TTL_SECONDS,
-                        headers=headers,
-                        requests_session=session,
-                    )
-                finally:
-                    session.close()
+                response = webpush(
+                    {
+                        "endpoint": target.endpoint,
+                        "keys": {"p256dh": target.p256dh, "auth": target.auth},
+                    },
+                    data=data,
+                    vapid_private_key=self.keys.signer,
+                    # a fresh dict each time: pywebpush writes aud and exp into it
+                    vapid_claims={"sub": self.subject},
+                    timeout=self.timeout,
+                    ttl=TTL_SECONDS,
+                    headers=headers,
+                    requests_session=self._session(),
+                )
                 status = getattr(response, "status_code", None)
                 return PushResult("delivered", status=status, attempts=attempt)
             except WebPushException as error:

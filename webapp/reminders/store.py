@@ -128,12 +128,16 @@ def forget_subscription(subscription_id: int) -> None:
     db.session.commit()
 
 
-def mark_delivered(subscription_id: int, when: dt.datetime) -> None:
-    db.session.execute(
-        update(PushSubscription)
-        .where(PushSubscription.id == subscription_id)
-        .values(last_success_at=when)
-    )
+def mark_delivered(subscription_ids: list[int], when: dt.datetime) -> None:
+    """Record when these subscriptions last took a push (in chunks, one commit)."""
+    for start in range(0, len(subscription_ids), 500):
+        chunk = subscription_ids[start : start + 500]
+        db.session.execute(
+            update(PushSubscription)
+            .where(PushSubscription.id.in_(chunk))
+            .values(last_success_at=when)
+            .execution_options(synchronize_session=False)
+        )
     db.session.commit()
 
 

@@ -133,10 +133,22 @@ def main() -> None:
         )
         print(
             f"busy runs: {pushes} pushes in {busy_seconds:.2f}s = "
-            f"{pushes / busy_seconds:.0f} pushes/s (sequential, local push service); "
+            f"{pushes / busy_seconds:.0f} pushes/s (8 threads, local push service); "
             f"slowest run {max(seconds for seconds, _c in busy):.2f}s"
         )
-        print(f"pushes per person over 36 h: {pushes / args.people:.2f} (one per local day)")
+        # Independently: how many 20:00s fell inside the window, person by person.
+        from zoneinfo import ZoneInfo
+
+        end = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
+        expected = 0
+        for n in range(args.people):
+            zone = ZoneInfo(ZONES[n % 7])
+            for offset in range(-1, 3):
+                day = dt.date(2026, 11, 26) + dt.timedelta(days=offset)
+                moment = dt.datetime.combine(day, dt.time(20), tzinfo=zone)
+                start = dt.datetime(2026, 11, 26, 0, 0, tzinfo=dt.UTC)
+                expected += start <= moment < end
+        print(f"pushes: {pushes}, expected {expected} (each person once per local day)")
         db.session.remove()
         if not args.database_url:
             db.engine.dispose()

@@ -3,9 +3,12 @@ which endpoints are accepted, settings checks, and the calendar feed's text."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+from typing import Any
 
 import pytest
+from py_vapid import Vapid02
 
 from webapp.reminders.calendar import reminder_calendar, zone_transitions
 from webapp.reminders.schedule import (
@@ -289,3 +292,30 @@ def test_calendar_is_empty_when_reminders_are_off() -> None:
         stamp=at("2026-11-26T10:00:00+00:00"),
     )
     assert "BEGIN:VEVENT" not in text and text.startswith("BEGIN:VCALENDAR")
+
+
+# -- VAPID keys ------------------------------------------------------------------
+
+
+def test_vapid_key_is_generated_once_into_the_instance_folder(tmp_path: Any) -> None:
+    from webapp.reminders.vapid import KEY_FILE, load_vapid_keys
+
+    first = load_vapid_keys(None, None, tmp_path)
+    again = load_vapid_keys(None, None, tmp_path)
+    assert first.public_key == again.public_key
+    assert len(base64.urlsafe_b64decode(first.public_key + "=")) == 65
+    assert (tmp_path / KEY_FILE).stat().st_mode & 0o777 == 0o600
+
+
+def test_vapid_key_from_the_environment_wins_and_must_match(tmp_path: Any) -> None:
+    from webapp.reminders.vapid import KEY_FILE, load_vapid_keys
+
+    signer = Vapid02()
+    signer.generate_keys()
+    pem = signer.private_pem().decode()
+    keys = load_vapid_keys(pem, None, tmp_path)
+    assert not (tmp_path / KEY_FILE).exists()
+    assert load_vapid_keys(pem, keys.public_key, tmp_path).public_key == keys.public_key
+    other = load_vapid_keys(None, None, tmp_path / "other")
+    with pytest.raises(RuntimeError):
+        load_vapid_keys(pem, other.public_key, tmp_path)

@@ -618,3 +618,33 @@ def test_cli_run_loops_and_survives(app: Flask, receiver: PushReceiver) -> None:
 
 def test_worker_script_is_registered_for_the_service_worker(app: Flask) -> None:
     assert app.config["WORKER_SCRIPTS"].count("/static/js/sw-push.js") == 1
+
+
+def test_a_person_keeps_at_most_ten_devices_newest_first(
+    app: Flask, client: FlaskClient, logged_in: AuthActions, receiver: PushReceiver
+) -> None:
+    subscriptions = [receiver.subscription() for _ in range(12)]
+    for subscription in subscriptions:
+        assert subscribe(client, logged_in, subscription).status_code == 201
+    with app.app_context():
+        kept = set(db.session.scalars(db.select(PushSubscription.endpoint)))
+    assert kept == {s["endpoint"] for s in subscriptions[2:]}
+
+
+def test_test_notification_is_rate_limited(
+    database_uri: str, tmp_path: Path, receiver: PushReceiver
+) -> None:
+    app = make_app(
+        database_uri, tmp_path / "limited", RATELIMIT_ENABLED=True, **reminders_overrides(receiver)
+    )
+    try:
+        create_user(app)
+        client = app.test_client()
+        AuthActions(client).login()
+        token = csrf_of(client, "/reminders")
+        codes = [
+            client.post("/reminders/test", data={"csrf_token": token}).status_code for _ in range(7)
+        ]
+        assert codes[:6] == [303] * 6 and codes[6] == 429
+    finally:
+        empty_tables(app)

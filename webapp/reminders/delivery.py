@@ -174,10 +174,6 @@ def send_due_reminders(
     stops half-way leaves the rest unclaimed for the next run.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if sender is None:
-        with push_sender(app) as own_sender:
-            return send_due_reminders(now, own_sender, workers)
-    workers = workers or int(app.config.get("REMINDER_SEND_WORKERS", 8))
     report = SendReport()
     due = []
     for candidate in store.reminder_candidates(now):
@@ -187,6 +183,21 @@ def send_due_reminders(
     report.due = len(due)
     if not due:
         return report
+    if sender is None:
+        with push_sender(app) as own_sender:
+            return _send(app, due, own_sender, report, now, workers)
+    return _send(app, due, sender, report, now, workers)
+
+
+def _send(
+    app: Flask,
+    due: list[tuple[store.Candidate, dt.date]],
+    sender: PushSender,
+    report: SendReport,
+    now: dt.datetime,
+    workers: int | None,
+) -> SendReport:
+    workers = workers or int(app.config.get("REMINDER_SEND_WORKERS", 8))
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(due)))) as pool:
         outcomes = list(
             pool.map(lambda pair: _remind_in_context(app, sender, *pair), due)  # type: ignore[misc]

@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from webapp.diary.store import local_today
+from webapp.extensions import limiter
 from webapp.htmx import render_page_or_fragment, wants_fragment
 from webapp.reminders import store
 from webapp.reminders.calendar import reminder_calendar
@@ -123,6 +124,7 @@ def remove_device(subscription_id: int) -> ResponseReturnValue:
 
 @bp.post("/test")
 @login_required
+@limiter.limit("6 per minute")
 def send_test() -> ResponseReturnValue:
     results = send_test_notification(current_user.id, local_today(current_user))
     if wants_fragment():

@@ -19,6 +19,8 @@ from webapp.extensions import db
 from webapp.models import Entry, PushSubscription, ReminderSettings, User, utcnow
 from webapp.reminders.schedule import ReminderRule, latest_possible_local_day
 
+MAX_DEVICES = 10
+
 
 def settings_of(user: User) -> ReminderSettings:
     """The person's settings; defaults (not yet stored) when they never chose any."""
@@ -83,6 +85,7 @@ def save_subscription(
     agent = (user_agent or "")[:255] or None
     existing = db.session.scalar(select(PushSubscription).filter_by(endpoint=endpoint))
     if existing is None:
+        _make_room_for_a_device(user)
         subscription = PushSubscription(
             user_id=user.id, endpoint=endpoint, p256dh=p256dh, auth=auth, user_agent=agent
         )
@@ -102,6 +105,24 @@ def save_subscription(
     existing.user_agent = agent or existing.user_agent
     db.session.commit()
     return existing, False
+
+
+def _make_room_for_a_device(user: User) -> None:
+    """Keep at most MAX_DEVICES per person: the oldest go first.
+
+    Each device is a push per reminder; without a cap one account could make
+    the server post to any number of endpoints.
+    """
+    ids = list(
+        db.session.scalars(
+            select(PushSubscription.id)
+            .filter_by(user_id=user.id)
+            .order_by(PushSubscription.created_at.desc(), PushSubscription.id.desc())
+            .offset(MAX_DEVICES - 1)
+        )
+    )
+    if ids:
+        db.session.execute(PushSubscription.__table__.delete().where(PushSubscription.id.in_(ids)))
 
 
 def delete_subscription_by_endpoint(user: User, endpoint: str) -> bool:

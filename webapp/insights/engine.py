@@ -233,20 +233,22 @@ def _entry_trigger(window: list[Entry], when: Judge) -> list[Evidence]:
 
 
 def _followed_by_trigger(window: list[Entry], first: Judge, then: Judge) -> list[Evidence]:
-    start: dt.date | None = None
-    evidence: list[Evidence] = []
-    followed = False
-    for entry in window:  # oldest first
-        result, matches = first(entry)
-        if result:
-            start = start or entry["date"]
-            evidence.extend(_evidence(entry, matches))
-        if start is not None:
+    # By date, not by position: "that day or in the days after" includes an entry of
+    # the same day that happens to sort before the first one.
+    firsts = [(entry, first(entry)) for entry in window]
+    firsts = [(entry, matches) for entry, (result, matches) in firsts if result]
+    if not firsts:
+        return []
+    start = firsts[0][0]["date"]
+    thens = []
+    for entry in window:
+        if entry["date"] >= start:
             result, matches = then(entry)
             if result:
-                followed = True
-                evidence.extend(_evidence(entry, matches))
-    return evidence if followed else []
+                thens.append((entry, matches))
+    if not thens:
+        return []
+    return [item for entry, matches in firsts + thens for item in _evidence(entry, matches)]
 
 
 def _daily_pain(entries: list[Entry]) -> dict[dt.date, int]:

@@ -183,3 +183,19 @@ def test_no_flag_for_mild_unremarkable_days():
 
 def test_future_entries_are_not_read():
     assert flags(day(-2, pain=9, numbness=True)) == set()
+
+
+def test_swelling_logged_the_same_day_as_the_pop_counts_whatever_the_entry_order():
+    swollen = {
+        "id": "00000000-0000-4000-8000-000000000000",
+        "date": day(1)["date"],
+        "pain": 4,
+        "swelling": "mild",
+    }
+    popped = {
+        "id": "ffffffff-0000-4000-8000-000000000000",
+        "date": day(1)["date"],
+        "pain": 5,
+        "popping": True,
+    }
+    assert "popping_injury" in flags(swollen, popped)

@@ -77,6 +77,11 @@ def _compile_field(field: str, op: str, operand: Any) -> Judge:
             if op == "not_recorded_as":
                 return True, []
             return None, []
+        # A value of the wrong kind is no answer: unknown, never a guess.
+        if op in ("has", "has_any") and not isinstance(value, list | tuple):
+            return None, []
+        if op == "at_least" and (isinstance(value, bool) or not isinstance(value, int | float)):
+            return None, []
         if op == "is":
             ok = value == operand and type(value) is type(operand)
         elif op == "in":

@@ -162,3 +162,37 @@ def test_disclaimer_never_claims_a_diagnosis_and_points_to_a_professional():
     text = knowledge.DISCLAIMER.lower()
     assert "not a diagnosis" in text
     assert "professional" in text
+
+
+@pytest.mark.parametrize(
+    ("condition", "entry", "expected"),
+    [
+        ({"field": "lump", "is": True}, {}, None),
+        ({"field": "lump", "is": True}, {"lump": False}, False),
+        ({"field": "pain", "is": 1}, {"pain": True}, False),
+        ({"field": "pain", "at_least": 7}, {"pain": "9"}, None),
+        ({"field": "locations", "has": "calf"}, {"locations": "calf-ish"}, None),
+        ({"field": "onset", "not_recorded_as": "gradual"}, {}, True),
+        ({"field": "onset", "not_recorded_as": "gradual"}, {"onset": "gradual"}, False),
+        ({"all": [{"field": "a", "is": True}, {"field": "b", "is": True}]}, {"a": True}, None),
+        ({"all": [{"field": "a", "is": True}, {"field": "b", "is": True}]}, {"b": False}, False),
+        ({"any": [{"field": "a", "is": True}, {"field": "b", "is": True}]}, {"a": False}, None),
+        ({"any": [{"field": "a", "is": True}, {"field": "b", "is": True}]}, {"b": True}, True),
+        ({"count_of": ["a", "b", "c"], "is": True, "at_least": 2}, {"a": True}, None),
+        (
+            {"count_of": ["a", "b", "c"], "is": True, "at_least": 2},
+            {"a": True, "b": False, "c": False},
+            False,
+        ),
+        ({"count_of": ["a", "b", "c"], "is": True, "at_least": 2}, {"a": True, "c": True}, True),
+    ],
+)
+def test_conditions_are_three_valued(condition, entry, expected):
+    assert compile_condition(condition)(entry)[0] is expected
+
+
+def test_a_malformed_condition_is_refused():
+    with pytest.raises(ValueError):
+        compile_condition({"field": "pain", "is": 1, "at_least": 2})
+    with pytest.raises(ValueError):
+        compile_condition({"neither": []})

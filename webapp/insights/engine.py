@@ -47,6 +47,7 @@ class _Sign:
     against_weight: float
     when_fields: frozenset[str]
     against_fields: frozenset[str]
+    specific: bool
 
 
 def _compile_sign(sign: Mapping[str, Any]) -> _Sign:
@@ -61,6 +62,7 @@ def _compile_sign(sign: Mapping[str, Any]) -> _Sign:
         against_weight=float(sign.get("against_weight", 0.0)),
         when_fields=frozenset(fields_of(when)) if when else frozenset(),
         against_fields=frozenset(fields_of(against)) if against else frozenset(),
+        specific=bool(sign.get("specific", True)),
     )
 
 
@@ -345,15 +347,17 @@ def _rank_causes(entries: list[Entry]) -> list[Cause]:
     ranked = []
     for cause, signs in _CAUSES:
         score = 0.0
+        pointed_at = False
         evidence_for: list[Evidence] = []
         evidence_against: list[Evidence] = []
         for sign in signs:
             delta, support, against = _weigh_sign(sign, entries)
             score += delta
+            pointed_at = pointed_at or bool(support and sign.specific)
             evidence_for += support
             evidence_against += against
-        # A cause is shown only when something in the log speaks for it.
-        if evidence_for and score > 0:
+        # A cause is shown only when a sign of its own in the log speaks for it.
+        if pointed_at and score > 0:
             ranked.append(
                 Cause(
                     code=cause["code"],

@@ -216,10 +216,12 @@ RED_FLAGS: list[dict[str, Any]] = [
 ]
 
 # ---------------------------------------------------------------- causes
-# Each sign: `when` (a condition on one entry) adds `weight` if it holds on any entry
-# of the episode; otherwise, if `against` holds on an entry, `against_weight` is
+# Each sign: `when` (a condition on one entry) adds `weight` if it holds on any painful
+# entry of the episode; otherwise, if `against` holds on an entry, `against_weight` is
 # subtracted. A sign may have only `against` (weight 0). Labels are the note shown
-# with the evidence.
+# with the evidence. `"specific": False` marks a sign the article gives several
+# causes or none in particular (an onset, a common sport): it adds to a cause the
+# log already points at, but never puts a cause on the list by itself.
 _OVERUSE = {"field": "onset", "is": "gradual"}
 _SUDDEN = {"field": "onset", "is": "sudden"}
 _NOT_A_BLOW = {"field": "mechanism", "in": ["none", "twisting", "forceful_push_off"]}
@@ -249,6 +251,7 @@ CAUSES: list[dict[str, Any]] = [
             },
             {
                 "id": "overuse",
+                "specific": False,
                 "label": "began gradually, like an overuse injury",
                 "when": _OVERUSE,
                 "weight": 1.0,
@@ -258,12 +261,14 @@ CAUSES: list[dict[str, Any]] = [
             },
             {
                 "id": "runner_or_cyclist",
+                "specific": False,
                 "label": "running or cycling",
                 "when": {"field": "activity", "in": ["running", "cycling"]},
                 "weight": 1.0,
             },
             {
                 "id": "hamstring_area",
+                "specific": False,
                 "label": "pain at the lower back of the thigh, where the hamstrings are",
                 "when": {"field": "locations", "has": "thigh"},
                 "weight": 0.5,
@@ -294,6 +299,7 @@ CAUSES: list[dict[str, Any]] = [
             },
             {
                 "id": "acute",
+                "specific": False,
                 "label": "began suddenly, like an acute injury",
                 "when": _SUDDEN,
                 "weight": 1.5,
@@ -303,6 +309,7 @@ CAUSES: list[dict[str, Any]] = [
             },
             {
                 "id": "hamstring_area",
+                "specific": False,
                 "label": "pain at the lower back of the thigh, where the hamstrings are",
                 "when": {"field": "locations", "has": "thigh"},
                 "weight": 1.5,
@@ -360,6 +367,7 @@ CAUSES: list[dict[str, Any]] = [
             },
             {
                 "id": "full_flexion",
+                "specific": False,
                 "label": "pain with full knee flexion",
                 "when": {"field": "provoked_by", "has": "deep_flexion"},
                 "weight": 1.0,
@@ -374,6 +382,7 @@ CAUSES: list[dict[str, Any]] = [
                 # "often associated with underlying knee joint issues like arthritis or
                 # meniscal tears": a small nudge, never enough on its own.
                 "id": "joint_issue",
+                "specific": False,
                 "label": "mechanical symptoms of the knee joint",
                 "when": {
                     "any": [
@@ -409,6 +418,7 @@ CAUSES: list[dict[str, Any]] = [
             },
             {
                 "id": "overuse",
+                "specific": False,
                 "label": "began gradually, like an overuse injury",
                 "when": _OVERUSE,
                 "weight": 1.0,
@@ -437,6 +447,7 @@ CAUSES: list[dict[str, Any]] = [
             },
             {
                 "id": "squats",
+                "specific": False,
                 "label": "squats",
                 "when": {"field": "activity", "is": "squats"},
                 "weight": 0.5,
@@ -502,6 +513,7 @@ CAUSES: list[dict[str, Any]] = [
             },
             {
                 "id": "acute",
+                "specific": False,
                 "label": "began suddenly",
                 "when": _SUDDEN,
                 "weight": 0.5,
@@ -550,6 +562,7 @@ CAUSES: list[dict[str, Any]] = [
             },
             {
                 "id": "down_the_leg",
+                "specific": False,
                 "label": "pain running down the leg",
                 "when": {"field": "locations", "has_any": ["thigh", "calf"]},
                 "weight": 0.5,
@@ -585,6 +598,7 @@ CAUSES: list[dict[str, Any]] = [
             },
             {
                 "id": "during_exercise",
+                "specific": False,
                 "label": "comes on during exercise",
                 "when": {"field": "timing", "is": "during"},
                 "weight": 0.5,
@@ -599,12 +613,14 @@ CAUSES: list[dict[str, Any]] = [
             },
             {
                 "id": "calf",
+                "specific": False,
                 "label": "pain in the calf",
                 "when": {"field": "locations", "has": "calf"},
                 "weight": 0.5,
             },
             {
                 "id": "at_rest",
+                "specific": False,
                 "against": {"field": "timing", "in": ["at_rest", "night"]},
                 "against_label": "hurts at rest too, so it does not resolve with rest",
                 "against_weight": 1.0,
@@ -631,6 +647,7 @@ CAUSES: list[dict[str, Any]] = [
             },
             {
                 "id": "inflammation",
+                "specific": False,
                 "label": "swelling, redness or warmth (inflammation)",
                 "when": {
                     "any": [

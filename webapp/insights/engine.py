@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from webapp.diary.format import FIELD_LABELS, label
+from webapp.diary.format import BOOLEANS, ENUMS, FIELD_LABELS, LISTS, label
 from webapp.insights import knowledge as kb
 from webapp.insights.conditions import Judge, Match, compile_condition, fields_of
 from webapp.insights.diary import prepare
@@ -81,6 +81,7 @@ _ADVICE = [
     (item, compile_condition(item["when"]["entries"]) if "entries" in item["when"] else None)
     for item in kb.ADVICE
 ]
+_QUESTION_ONLY_IF = {field: compile_condition(cond) for field, cond in kb.QUESTION_ONLY_IF.items()}
 _LOOKBACK_DAYS = max(
     kb.EPISODE_WINDOW_DAYS,
     *(flag["window_days"] for flag in kb.RED_FLAGS),
@@ -384,8 +385,35 @@ def _recorded_fields(entries: list[Entry]) -> set[str]:
     return {field for entry in entries for field in entry}
 
 
+def _possible_answers(field: str) -> list[Any]:
+    if field in BOOLEANS:
+        return [True, False]
+    if field in ENUMS:
+        return list(ENUMS[field])
+    if field in LISTS:
+        return [(value,) for value in LISTS[field]]
+    return []
+
+
+def _answer_moves(signs: list[_Sign], answer: Entry) -> float:
+    """How far one hypothetical answer would move a cause's score."""
+    move = 0.0
+    for sign in signs:
+        if sign.when is not None and sign.when(answer)[0]:
+            move += sign.weight
+        elif sign.against is not None and sign.against(answer)[0]:
+            move -= sign.against_weight
+    return move
+
+
 def _next_questions(entries: list[Entry], causes: list[Cause]) -> list[NextQuestion]:
-    """The one or two unanswered questions whose answers move the leading causes most apart."""
+    """The one or two unanswered questions whose answers move the leading causes most apart.
+
+    Each possible answer of a question is tried against the signs of the leading causes
+    (or of every cause, when fewer than two lead); a question separates them by the sum,
+    over its answers, of the gap between the cause that answer helps most and the one
+    it helps least.
+    """
     if not any(_is_painful(e) for e in entries):
         return []  # nothing hurts: there is nothing to tell apart
     top = kb.SCORING["leading_causes"]
@@ -398,14 +426,17 @@ def _next_questions(entries: list[Entry], causes: list[Cause]) -> list[NextQuest
     for field, question in kb.QUESTIONS.items():
         if field in recorded:
             continue
-        yes = {c: sum(s.weight for s in signs_of[c] if field in s.when_fields) for c in leading}
-        no = {
-            c: sum(s.against_weight for s in signs_of[c] if field in s.against_fields)
-            for c in leading
-        }
-        spread = max(yes.values()) - min(yes.values()) + max(no.values()) - min(no.values())
+        only_if = _QUESTION_ONLY_IF.get(field)
+        if only_if is not None and not any(only_if(e)[0] for e in entries):
+            continue
+        spread = 0.0
+        moved: set[str] = set()
+        for answer in _possible_answers(field):
+            moves = {c: _answer_moves(signs_of[c], {field: answer}) for c in leading}
+            spread += max(moves.values()) - min(moves.values())
+            moved |= {c for c, move in moves.items() if move}
         if spread > 0:
-            separates = [c for c in leading if yes[c] or no[c]]
+            separates = [c for c in leading if c in moved]
             scored.append((-spread, field, question, separates))
     scored.sort(key=lambda item: (item[0], item[1]))
     return [

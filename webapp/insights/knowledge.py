@@ -909,6 +909,12 @@ QUESTIONS: dict[str, str] = {
     "knee_redness_warmth": "Is there redness or warmth around the knee?",
 }
 
+# A question that only makes sense after another answer: asked only when this
+# condition holds on an entry of the episode (what happened at a sudden onset).
+QUESTION_ONLY_IF: dict[str, dict[str, Any]] = {
+    "mechanism": {"field": "onset", "is": "sudden"},
+}
+
 CAUSE_NAMES: dict[str, str] = {c["code"]: c["name"] for c in CAUSES}
 RED_FLAG_TITLES: dict[str, str] = {f["code"]: f["title"] for f in RED_FLAGS}
 FACTOR_NAMES: dict[str, str] = {f["code"]: f["name"] for f in FACTORS}

@@ -3,7 +3,9 @@
 Generates diaries of 30, 365 and 3,650 daily entries (one a day, every answer
 filled at random with a fixed seed, so each run measures the same work) and
 prints the median wall time of ``evaluate(entries, today)`` for each, with the
-time per entry, so that linear cost shows as a flat last column.
+time per entry. Then the same for diaries whose every entry falls in the four
+weeks the engine reads in full (several entries a day), where linear cost shows
+as a flat last column.
 Aim: 365 entries in under 5 ms.
 
 Usage: python tests/bench/bench_insights.py [--repeat 50]
@@ -30,13 +32,13 @@ TODAY = dt.date(2026, 11, 26)
 SIZES = (30, 365, 3650)
 
 
-def generate(count: int, rnd: random.Random) -> list[dict]:
-    """`count` entries, one a day up to TODAY, each with every answer recorded."""
+def generate(count: int, rnd: random.Random, per_day: int = 1) -> list[dict]:
+    """`count` entries, `per_day` a day up to TODAY, each with every answer recorded."""
     diary = []
     for n in range(count):
         entry = {
             "id": str(uuid.UUID(int=rnd.getrandbits(128), version=4)),
-            "date": (TODAY - dt.timedelta(days=n)).isoformat(),
+            "date": (TODAY - dt.timedelta(days=n // per_day)).isoformat(),
             "pain": rnd.randint(0, 6),
         }
         for field, values in ENUMS.items():
@@ -69,6 +71,12 @@ def main() -> None:
     print(f"{'entries':>8} {'median ms':>10} {'us/entry':>9}")
     for size in SIZES:
         ms = median_ms(generate(size, rnd), args.repeat)
+        print(f"{size:>8} {ms:>10.3f} {ms * 1000 / size:>9.2f}")
+    # The engine reads the last four weeks in full and only dates the rest; this is
+    # the cost of the full reading itself, with every entry inside those weeks.
+    print("all inside the last 28 days (many entries a day):")
+    for size in (28, 280, 2800):
+        ms = median_ms(generate(size, rnd, per_day=size // 28), args.repeat)
         print(f"{size:>8} {ms:>10.3f} {ms * 1000 / size:>9.2f}")
 
 

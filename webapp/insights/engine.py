@@ -92,6 +92,8 @@ _LOOKBACK_DAYS = max(
 # ------------------------------------------------------------ public API
 def evaluate(entries: Iterable[Any], today: dt.date) -> Findings:
     """Read a diary (fossa-diary/1 dicts or objects with .to_diary()) as of `today`."""
+    if isinstance(today, dt.datetime):  # a datetime is a date too, but compares apart
+        today = today.date()
     episode = prepare(entries, today, _LOOKBACK_DAYS)
     in_episode = _since(episode, today, kb.EPISODE_WINDOW_DAYS)
 

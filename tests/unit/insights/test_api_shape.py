@@ -74,3 +74,10 @@ def test_findings_expose_the_same_as_attributes():
 def test_client_rules_have_the_agreed_keys():
     for rule in client_red_flag_rules():
         assert {"code", "urgency", "title", "advice", "when"} <= set(rule)
+
+
+def test_a_datetime_for_today_is_read_as_its_day():
+    import datetime as dt
+
+    moment = dt.datetime.combine(TODAY, dt.time(23, 59))
+    assert evaluate(_busy_diary(), moment).to_dict() == evaluate(_busy_diary(), TODAY).to_dict()

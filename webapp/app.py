@@ -180,7 +180,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def _long_date(day: dt.date | str) -> str:
-    """"Tue 10 March 2026" from a date or the ISO text of one (as findings carry dates)."""
+    """ "Tue 10 March 2026" from a date or the ISO text of one (as findings carry dates)."""
     if isinstance(day, str):
         day = dt.date.fromisoformat(day)
     return day.strftime("%a %-d %B %Y")

@@ -31,21 +31,41 @@
     return answers;
   }
 
-  function holds(condition, answers) {
-    if (condition.all) return condition.all.every(function (c) { return holds(c, answers); });
-    if (condition.any) return condition.any.some(function (c) { return holds(c, answers); });
+  // The grammar of webapp/insights/conditions.py, with its three values: true,
+  // false and null (unknown). A rule fires only on true, so an unanswered
+  // question never raises, nor clears, a warning by itself.
+  function judge(condition, answers) {
+    if (condition.all) {
+      var results = condition.all.map(function (c) { return judge(c, answers); });
+      if (results.indexOf(false) !== -1) return false;
+      return results.indexOf(null) !== -1 ? null : true;
+    }
+    if (condition.any) {
+      var some = condition.any.map(function (c) { return judge(c, answers); });
+      if (some.indexOf(true) !== -1) return true;
+      return some.indexOf(null) !== -1 ? null : false;
+    }
     if (condition.count_of) {
-      var count = condition.count_of.filter(function (field) {
-        return answers[field] === condition.is;
-      }).length;
-      return count >= condition.at_least;
+      var hits = 0, unknown = 0;
+      condition.count_of.forEach(function (field) {
+        if (answers[field] === undefined) unknown += 1;
+        else if (answers[field] === condition.is) hits += 1;
+      });
+      if (hits >= condition.at_least) return true;
+      return hits + unknown >= condition.at_least ? null : false;
     }
     var value = answers[condition.field];
-    if (value === undefined) return false; // unknown is never evidence
+    if (value === undefined) return "not_recorded_as" in condition ? true : null;
     if ("is" in condition) return value === condition.is;
     if ("in" in condition) return condition.in.indexOf(value) !== -1;
-    if ("at_least" in condition) return typeof value === "number" && value >= condition.at_least;
-    return false;
+    if ("has" in condition) return Array.isArray(value) ? value.indexOf(condition.has) !== -1 : null;
+    if ("has_any" in condition) {
+      if (!Array.isArray(value)) return null;
+      return condition.has_any.some(function (v) { return value.indexOf(v) !== -1; });
+    }
+    if ("at_least" in condition) return typeof value === "number" ? value >= condition.at_least : null;
+    if ("not_recorded_as" in condition) return value !== condition.not_recorded_as;
+    return null;
   }
 
   function render(box, raised) {
@@ -67,13 +87,13 @@
   function watch(form) {
     var source = document.getElementById("red-flag-rules");
     var box = form.querySelector("[data-live-flags]");
-    if (!source || !box || form.dataset.liveFlags === "on") return;
-    form.dataset.liveFlags = "on";
+    if (!source || !box || form.dataset.flagsWatched === "yes") return;
+    form.dataset.flagsWatched = "yes";
     var rules = JSON.parse(source.textContent);
     var shown = "";
     function check() {
       var answers = answersOf(form);
-      var raised = rules.filter(function (rule) { return holds(rule.when, answers); });
+      var raised = rules.filter(function (rule) { return judge(rule.when, answers) === true; });
       var codes = raised.map(function (rule) { return rule.code; }).join(" ");
       if (codes === shown) return; // re-rendering would make screen readers repeat it
       shown = codes;

@@ -1,4 +1,4 @@
-"""The emergency warning as a person meets it: live on the form, then after saving, then on /insights."""
+"""The emergency warning as a person meets it: live on the form, after saving, on /insights."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ def test_calf_signs_warn_at_once_then_after_saving(page, live_server):
     answer(page, "calf_swelling", "Yes")
     live = page.locator("[data-live-flags]")
     expect(live).to_be_hidden()  # one calf sign with mild pain is not yet the trigger
+    answer(page, "pain", "8")
+    expect(live).to_contain_text("Seek emergency care now")  # with severe pain it is
+    answer(page, "pain", "3")
+    expect(live).to_be_hidden()
     answer(page, "calf_redness", "Yes")
     expect(live).to_be_visible()
     expect(live).to_contain_text("Seek emergency care now")
@@ -38,11 +42,13 @@ def test_calf_signs_warn_at_once_then_after_saving(page, live_server):
     expect(banner).to_have_attribute("role", "alert")
     expect(banner).to_contain_text("Seek emergency care now")
     box = banner.bounding_box()
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
 
     banner.get_by_role("link", name="Why Fossa says this").click()
     expect(page.locator("#urgency-title")).to_be_visible()
     expect(page.locator("#red-flag-dvt_suspected")).to_be_visible()
     page.locator("#red-flag-dvt_suspected summary").click()
-    expect(page.locator("#red-flag-dvt_suspected .evidence")).to_contain_text("Calf or thigh tender to touch")
+    expect(page.locator("#red-flag-dvt_suspected .evidence")).to_contain_text(
+        "Calf or thigh tender to touch"
+    )
     assert serious_violations(page) == []

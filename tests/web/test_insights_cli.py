@@ -38,7 +38,9 @@ def write(tmp_path: Path, document: object) -> str:
 
 
 def test_a_diary_file_as_text(runner, tmp_path):
-    result = runner.invoke(args=["insights", "explain", write(tmp_path, DIARY), "--today", "2026-03-12"])
+    result = runner.invoke(
+        args=["insights", "explain", write(tmp_path, DIARY), "--today", "2026-03-12"]
+    )
     assert result.exit_code == 0, result.output
     assert "Urgency: emergency" in result.output
     assert "RED FLAG dvt_suspected" in result.output

@@ -47,7 +47,9 @@ def test_an_empty_diary_is_self_care_with_the_disclaimer(client, logged_in):
     assert "Nothing in your log points to a cause yet" in page
 
 
-def test_calf_signs_make_the_page_an_emergency_with_evidence(client, logged_in, user, entry_factory):
+def test_calf_signs_make_the_page_an_emergency_with_evidence(
+    client, logged_in, user, entry_factory
+):
     entry = entry_factory(user, date=TODAY, pain=3, activity="none", **CALF_SIGNS)
     findings = client.get("/api/insights").get_json()
     assert findings["urgency"] == "emergency"
@@ -95,13 +97,13 @@ def test_what_to_log_next_links_to_the_detail_on_today(client, logged_in, user, 
 
 
 def test_saving_calf_signs_returns_the_emergency_banner_first(client, logged_in):
-    form = entry_form(
-        logged_in.csrf, calf_swelling="yes", calf_redness="yes", calf_tenderness="no"
-    )
+    form = entry_form(logged_in.csrf, calf_swelling="yes", calf_redness="yes", calf_tenderness="no")
     response = client.post("/entries", data=form, headers=htmx(logged_in.headers))
     assert response.status_code == 201
     page = response.get_data(as_text=True)
-    banner = re.search(r'<div class="flag-banner flag-emergency" role="alert"[^>]*>(.*?)</div>', page, re.S)
+    banner = re.search(
+        r'<div class="flag-banner flag-emergency" role="alert"[^>]*>(.*?)</div>', page, re.S
+    )
     assert banner, page[:600]
     assert "Seek emergency care now" in banner.group(1)
     assert page.index("flag-banner") < page.index("<form")
@@ -115,21 +117,27 @@ def test_without_javascript_the_banner_follows_the_redirect(client, logged_in):
 
 
 def test_an_ordinary_entry_raises_no_banner(client, logged_in):
-    response = client.post("/entries", data=entry_form(logged_in.csrf), headers=htmx(logged_in.headers))
+    response = client.post(
+        "/entries", data=entry_form(logged_in.csrf), headers=htmx(logged_in.headers)
+    )
     assert response.status_code == 201
     assert "flag-banner" not in response.get_data(as_text=True)
 
 
 def test_an_old_flag_is_not_shown_again_with_a_new_entry(client, logged_in, user, entry_factory):
     entry_factory(user, date=days_ago(1), pain=3, **CALF_SIGNS)
-    response = client.post("/entries", data=entry_form(logged_in.csrf), headers=htmx(logged_in.headers))
+    response = client.post(
+        "/entries", data=entry_form(logged_in.csrf), headers=htmx(logged_in.headers)
+    )
     assert "flag-banner" not in response.get_data(as_text=True)
     assert client.get("/api/insights").get_json()["urgency"] == "emergency"
 
 
 def test_today_embeds_the_live_rules_from_the_knowledge_data(client, logged_in):
     page = client.get("/today").get_data(as_text=True)
-    raw = re.search(r'<script type="application/json" id="red-flag-rules">(.*?)</script>', page, re.S)
+    raw = re.search(
+        r'<script type="application/json" id="red-flag-rules">(.*?)</script>', page, re.S
+    )
     rules = json.loads(raw.group(1))
     assert [r["code"] for r in rules] == [r["code"] for r in client_red_flag_rules()]
     dvt = next(r for r in rules if r["code"] == "dvt_suspected")

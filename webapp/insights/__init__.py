@@ -23,6 +23,7 @@ from webapp.insights.knowledge import (
     NOT_ENOUGH_TEXT,
     QUESTIONS,
     RED_FLAG_TITLES,
+    URGENCY_HEADLINES,
     URGENCY_ORDER,
     URGENCY_WORDING,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "NOT_ENOUGH_TEXT",
     "QUESTIONS",
     "RED_FLAG_TITLES",
+    "URGENCY_HEADLINES",
     "URGENCY_ORDER",
     "URGENCY_WORDING",
     "Advice",

@@ -40,7 +40,9 @@ def explain(file: Path, today: dt.datetime | None, as_json: bool) -> None:
         entries, skipped = valid_entries(case["entries"], case["today"])
         for problem in skipped:
             click.echo(f"{case['name']}: skipped {problem}", err=True)
-        results.append({"name": case["name"], "findings": evaluate(entries, case["today"]).to_dict()})
+        results.append(
+            {"name": case["name"], "findings": evaluate(entries, case["today"]).to_dict()}
+        )
     if as_json:
         payload: Any = results[0]["findings"] if len(results) == 1 else results
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))

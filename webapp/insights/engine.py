@@ -127,7 +127,7 @@ def evaluate(entries: Iterable[Any], today: dt.date) -> Findings:
 def client_red_flag_rules() -> list[dict[str, Any]]:
     """Red-flag rules a browser can judge from the answers of ONE entry being filled in.
 
-    Each rule is ``{code, urgency, title, advice, passage, when}``; ``when`` is a
+    Each rule is ``{code, urgency, headline, title, advice, passage, when}``; ``when`` is a
     condition in the grammar documented in ``webapp.insights.conditions``:
     ``{"field": F, "is"|"in"|"has"|"has_any"|"at_least"|"not_recorded_as": ...}``,
     ``{"all": [...]}``, ``{"any": [...]}``,
@@ -152,6 +152,7 @@ def client_red_flag_rules() -> list[dict[str, Any]]:
             {
                 "code": flag["code"],
                 "urgency": flag["urgency"],
+                "headline": kb.URGENCY_HEADLINES[flag["urgency"]],
                 "title": flag["title"],
                 "advice": flag["advice"],
                 "passage": flag["passage"],

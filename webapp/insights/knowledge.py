@@ -37,6 +37,13 @@ URGENCY_WORDING: dict[str, str] = {
     ),
 }
 
+# The first words of a warning, where there is room for only a few.
+URGENCY_HEADLINES: dict[str, str] = {
+    "emergency": "Seek emergency care now",
+    "see_professional": "See a healthcare professional",
+    "self_care": "Self-care for now",
+}
+
 DISCLAIMER = (
     "This is guidance from your own log, read against one article on posterior knee pain: "
     "it is not a diagnosis. A healthcare professional, such as a sports medicine physician, "

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from webapp.htmx import render_page_or_fragment
+from webapp.insights import ADVICE_PREAMBLE, NOT_ENOUGH_TEXT, URGENCY_HEADLINES
 from webapp.insights.from_diary import findings_for
 
 bp = Blueprint("insights", __name__)
@@ -16,7 +17,12 @@ bp = Blueprint("insights", __name__)
 @login_required
 def index() -> ResponseReturnValue:
     return render_page_or_fragment(
-        "insights/index.html", "insights/_findings.html", findings=findings_for(current_user)
+        "insights/index.html",
+        "insights/_findings.html",
+        findings=findings_for(current_user),
+        headlines=URGENCY_HEADLINES,
+        not_enough=NOT_ENOUGH_TEXT,
+        advice_preamble=ADVICE_PREAMBLE,
     )
 
 

@@ -103,10 +103,14 @@ def register_blueprints(app: Flask) -> None:
     from webapp.auth.routes import bp as auth_bp
     from webapp.diary.api import bp as diary_api_bp
     from webapp.diary.routes import bp as diary_bp
+    from webapp.share.api import bp as share_api_bp
+    from webapp.share.routes import bp as share_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(diary_bp)
     app.register_blueprint(diary_api_bp)
+    app.register_blueprint(share_bp)
+    app.register_blueprint(share_api_bp)
 
 
 def register_health_check(app: Flask) -> None:

@@ -93,6 +93,11 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+def iso_utc(moment: dt.datetime) -> str:
+    """A stored moment as ISO 8601 in UTC with a Z."""
+    return _aware(moment).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def browser_family(user_agent: str | None) -> str:
     """A coarse browser name for the access log: enough to recognise a visit, no more."""
     ua = (user_agent or "").lower()

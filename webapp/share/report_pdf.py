@@ -8,7 +8,6 @@ vector (lines and circles), so it prints sharp on paper.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from fpdf.enums import XPos
 
 from webapp.diary import format as diary_format
 from webapp.diary.chart import build_pain_chart
-from webapp.share.summary import ReportSummary, format_pain
+from webapp.share.summary import ReportSummary, evidence_dates, evidence_text, format_pain
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
 NOT_A_DIAGNOSIS = "Suggested from the patient's log by Fossa, not a diagnosis"
@@ -71,36 +70,6 @@ class _ReportPDF(FPDF):
 
 def _day(value: Any) -> dt.date:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _nice_date(value: Any) -> str:
-    return f"{_day(value):%-d %b %Y}"
-
-
-def _evidence_text(item: dict[str, Any]) -> str:
-    """One piece of evidence: its day and what was answered."""
-    parts = []
-    if item.get("date"):
-        parts.append(_nice_date(item["date"]))
-    if item.get("note"):
-        parts.append(str(item["note"]))
-    elif item.get("field"):
-        field = item["field"]
-        wording = diary_format.FIELD_LABELS.get(field, field)
-        value = item.get("value")
-        if value is not None:
-            value_text = diary_format.label(field, value) if field != "pain" else str(value)
-            wording = f"{wording}: {value_text}"
-        parts.append(wording)
-    return ": ".join(parts)
-
-
-def _dates_of(evidence: Iterable[dict[str, Any]]) -> str:
-    days = sorted({_day(item["date"]) for item in evidence if item.get("date")})
-    if not days:
-        return ""
-    shown = ", ".join(f"{d:%-d %b %Y}" for d in days[:8])
-    return shown + (f" and {len(days) - 8} more days" if len(days) > 8 else "")
 
 
 class _Writer:
@@ -261,7 +230,7 @@ def _summary_page(
         writer.para("No red flag was raised in this period.")
     for flag in red_flags:
         writer.para(str(flag.get("title", flag.get("code", ""))), bold=True, indent=3)
-        dates = _dates_of(flag.get("evidence") or [])
+        dates = evidence_dates(flag.get("evidence") or [])
         if dates:
             writer.para(f"Raised on: {dates}", indent=6, size=9)
         if flag.get("advice"):
@@ -278,15 +247,15 @@ def _summary_page(
             indent=3,
         )
         for item in (cause.get("evidence_for") or [])[:6]:
-            writer.bullet("For: " + _evidence_text(item), indent=6, size=8.5)
+            writer.bullet("For: " + evidence_text(item), indent=6, size=8.5)
         for item in (cause.get("evidence_against") or [])[:4]:
-            writer.bullet("Against: " + _evidence_text(item), indent=6, size=8.5)
+            writer.bullet("Against: " + evidence_text(item), indent=6, size=8.5)
 
     factors = findings.get("factors") or []
     if factors:
         writer.heading("Contributing factors")
         for factor in factors:
-            dates = _dates_of(factor.get("evidence") or [])
+            dates = evidence_dates(factor.get("evidence") or [])
             name = str(factor.get("name", factor.get("code")))
             writer.bullet(name + (f" ({dates})" if dates else ""))
     if findings.get("disclaimer"):

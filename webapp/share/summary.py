@@ -159,3 +159,45 @@ def format_pain(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{value:g}"
+
+
+def day_text(value: Any) -> str:
+    """A day as a person reads it, e.g. "Thu 26 Nov 2026"."""
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day:%a %-d %b %Y}"
+
+
+def _nice(value: Any) -> str:
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day:%-d %b %Y}"
+
+
+def evidence_text(item: dict[str, Any]) -> str:
+    """One piece of a finding's evidence in words: its day and what was answered."""
+    parts = []
+    if item.get("date"):
+        parts.append(_nice(item["date"]))
+    if item.get("note"):
+        parts.append(str(item["note"]))
+    elif item.get("field"):
+        field_name = item["field"]
+        wording = diary_format.FIELD_LABELS.get(field_name, field_name)
+        value = item.get("value")
+        if value is not None:
+            shown = str(value) if field_name == "pain" else diary_format.label(field_name, value)
+            wording = f"{wording}: {shown}"
+        parts.append(wording)
+    return ": ".join(parts)
+
+
+def evidence_dates(evidence: list[dict[str, Any]], shown: int = 8) -> str:
+    """The distinct days of a finding's evidence, e.g. "3 Nov 2026, 5 Nov 2026"."""
+    days = sorted(
+        {
+            dt.date.fromisoformat(i["date"]) if isinstance(i["date"], str) else i["date"]
+            for i in evidence
+            if i.get("date")
+        }
+    )
+    text = ", ".join(f"{d:%-d %b %Y}" for d in days[:shown])
+    return text + (f" and {len(days) - shown} more days" if len(days) > shown else "")

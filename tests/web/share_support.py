@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 from tests.support import make_entry
 from webapp.models import User
 
-# A diary with known figures: worst 8 on 10 Nov, pains 2, 5, 8, 3 on four days.
+# A diary with known figures: worst 8 on 10 Nov, pains 2, 5, 8, 3, 4 on five days
+# (median 4), and two calf signs on 18 Nov: the insights engine's DVT red flag.
 KNOWN_DAYS = {
     dt.date(2026, 11, 2): dict(pain=2, side="left", activity="running", locations=["center"]),
     dt.date(2026, 11, 5): dict(
@@ -21,6 +22,7 @@ KNOWN_DAYS = {
         pain=8, side="left", activity="downhill_running", swelling="mild", notes="Hill reps – ouch"
     ),
     dt.date(2026, 11, 12): dict(pain=3, side="right", activity="cycling"),
+    dt.date(2026, 11, 18): dict(pain=4, calf_swelling=True, calf_redness=True),
 }
 
 

@@ -32,11 +32,18 @@ def test_pdf_report_holds_the_figures_and_dates(client, diary):
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     flat = " ".join(text.split())
     assert "1 Nov 2026 to 20 Nov 2026 (20 days)" in flat
-    assert "4 of 20 days (4 entries; 0 without pain)" in flat
+    assert "5 of 20 days (5 entries; 0 without pain)" in flat
     assert "8/10 on 10 Nov 2026" in flat
-    assert "Typical pain 4/10" in flat  # median of 2, 3, 5, 8
+    assert "Typical pain 4/10" in flat  # median of 2, 3, 4, 5, 8
     assert "Left (3 entries), Right (1 entry)" in flat
     assert "Hill reps – ouch" in flat
+    # The insights engine's findings, with their dates and the advice given.
+    assert "Signs of a deep vein thrombosis (DVT)" in flat
+    assert "Raised on: 18 Nov 2026" in flat
+    assert "Advice given: Seek emergency care now." in flat
+    assert "Suggested from the patient's log by Fossa, not a diagnosis" in flat
+    assert "Popliteus tendinopathy" in flat
+    assert "10 Nov 2026: downhill running" in flat
     assert "Page 1 of" in flat
     # The pages as pictures, for a person to look at (test-output/ is gitignored).
     OUTPUT.mkdir(parents=True, exist_ok=True)
@@ -69,7 +76,7 @@ def test_csv_has_a_header_and_one_row_per_entry_with_every_field(client, diary):
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert list(rows[0].keys()) == list(diary_format.FIELD_ORDER)
     assert [r["date"] for r in rows] == [d.isoformat() for d in sorted(KNOWN_DAYS)]
-    assert [int(r["pain"]) for r in rows] == [2, 5, 8, 3]
+    assert [int(r["pain"]) for r in rows] == [2, 5, 8, 3, 4]
     assert rows[1]["provoked_by"] == "deep_flexion"
     assert rows[1]["numbness"] == "no"
     assert rows[2]["notes"] == "Hill reps – ouch"
@@ -89,11 +96,12 @@ def test_fhir_export_is_a_valid_r4_bundle_of_pain_observations(client, diary):
     bundle = Bundle.model_validate_json(response.data)
     assert bundle.type == "collection"
     observations = [item.resource for item in bundle.entry]
-    assert [o.valueInteger for o in observations] == [2, 5, 8, 3]
+    assert [o.valueInteger for o in observations] == [2, 5, 8, 3, 4]
     assert all(o.code.coding[0].code == "72514-3" for o in observations)
     assert observations[0].code.coding[0].system == "http://loinc.org"
     assert str(observations[2].effectiveDateTime) == "2026-11-10"
     assert observations[3].bodySite.text == "Back of the right knee"
+    assert observations[4].bodySite.text == "Back of the knee"
     swelling = [c for c in observations[2].component if c.code.coding[0].code == "swelling"]
     assert swelling[0].valueCodeableConcept.coding[0].code == "mild"
 

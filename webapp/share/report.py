@@ -12,6 +12,7 @@ from typing import Any
 
 from webapp.diary import store as diary_store
 from webapp.diary.chart import PainChart, build_pain_chart
+from webapp.insights import evaluate
 from webapp.models import Entry, User
 from webapp.share.summary import Period, ReportSummary, summarise
 
@@ -24,16 +25,12 @@ class PeriodReport:
     diary: list[dict[str, Any]]
     summary: ReportSummary
     chart: PainChart
-    findings: dict[str, Any] | None
+    findings: dict[str, Any]
     generated_at: dt.datetime
 
 
-def evaluate_findings(entries: list[Entry], today: dt.date) -> dict[str, Any] | None:
-    """The insights engine's findings as a dict, or None where the engine is absent."""
-    try:
-        from webapp.insights import evaluate
-    except ImportError:
-        return None
+def evaluate_findings(entries: list[Entry], today: dt.date) -> dict[str, Any]:
+    """The insights engine's findings as of ``today`` (the period's last day), as a dict."""
     return evaluate(entries, today).to_dict()
 
 

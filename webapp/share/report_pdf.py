@@ -89,7 +89,7 @@ class _Writer:
         pdf.ln(2)
         pdf.set_font(pdf.font_family, "B", size)
         pdf.set_text_color(*colour)
-        pdf.multi_cell(self.width, size * 0.5, pdf.text_of(text), new_x=XPos.LMARGIN)
+        pdf.multi_cell(self.width, size * 0.5, pdf.text_of(text), new_x=XPos.LMARGIN, align="L")
         pdf.set_text_color(0, 0, 0)
         pdf.ln(1)
 
@@ -97,14 +97,16 @@ class _Writer:
         pdf = self.pdf
         pdf.set_font(pdf.font_family, "B" if bold else "", size)
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(self.width - indent, size * 0.5, pdf.text_of(text), new_x=XPos.LMARGIN)
+        pdf.multi_cell(
+            self.width - indent, size * 0.5, pdf.text_of(text), new_x=XPos.LMARGIN, align="L"
+        )
 
     def fact(self, name: str, value: str) -> None:
         pdf = self.pdf
         pdf.set_font(pdf.font_family, "B", 9.5)
         pdf.cell(48, 5.2, pdf.text_of(name))
         pdf.set_font(pdf.font_family, "", 9.5)
-        pdf.multi_cell(self.width - 48, 5.2, pdf.text_of(value), new_x=XPos.LMARGIN)
+        pdf.multi_cell(self.width - 48, 5.2, pdf.text_of(value), new_x=XPos.LMARGIN, align="L")
 
     def bullet(self, text: str, indent: float = 3, size: float = 9) -> None:
         self.para("• " + text if self.pdf.unicode_font else "- " + text, size=size, indent=indent)
@@ -152,7 +154,7 @@ def _draw_chart(writer: _Writer, summary: ReportSummary, entries: list[dict[str,
         if len(segment) > 1:
             pdf.polyline([(x_of(p.day), y_of(p.pain)) for p in segment])
     pdf.set_fill_color(*TEAL)
-    radius = 0.8 if span <= 120 else 0.45
+    radius = 1.0 if span <= 45 else 0.7 if span <= 120 else 0.45
     for point in chart.points:
         pdf.circle(x_of(point.day), y_of(point.pain), radius, style="F")
     pdf.set_draw_color(0, 0, 0)
@@ -236,7 +238,8 @@ def _summary_page(
         if flag.get("advice"):
             writer.para(f"Advice given: {flag['advice']}", indent=6, size=9)
 
-    writer.heading(f"Possible causes ({NOT_A_DIAGNOSIS})")
+    writer.heading("Possible causes")
+    writer.para(f"{NOT_A_DIAGNOSIS}.", bold=True)
     causes = findings.get("causes") or []
     if not causes:
         writer.para("The log does not point to any cause from Fossa's list yet.")

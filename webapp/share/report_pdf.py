@@ -192,7 +192,8 @@ def _summary_page(
     writer.fact("Period", f"{period.describe()} ({period.days} days)")
     writer.fact(
         "Days logged",
-        f"{summary.days_logged} of {period.days} days ({summary.entries} entries; "
+        f"{summary.days_logged} of {period.days} days ({summary.entries} "
+        f"{'entry' if summary.entries == 1 else 'entries'}; "
         f"{summary.pain_free_days} without pain)",
     )
     if summary.worst:
@@ -227,7 +228,9 @@ def _summary_page(
     writer.heading("Red flags", colour=RED)
     red_flags = findings.get("red_flags") or []
     if findings.get("urgency_text"):
-        writer.para(str(findings["urgency_text"]), bold=bool(red_flags))
+        writer.para(
+            f"What Fossa told the patient: {findings['urgency_text']}", bold=bool(red_flags)
+        )
     if not red_flags:
         writer.para("No red flag was raised in this period.")
     for flag in red_flags:

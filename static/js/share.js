@@ -119,6 +119,11 @@
     else if (target.hasAttribute("data-share-pdf")) sharePdf(target);
     else if (target.hasAttribute("data-print")) window.print();
   });
-  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  // Loaded by a boosted navigation the document is already parsed: enhance at once.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  } else {
+    enhance(document);
+  }
   document.addEventListener("htmx:load", function (event) { enhance(event.target); });
 })();

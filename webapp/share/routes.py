@@ -25,7 +25,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from webapp.diary import store as diary_store
-from webapp.diary.format import diary_document
 from webapp.extensions import limiter
 from webapp.htmx import render_page_or_fragment, wants_fragment
 from webapp.models import ShareLink, User
@@ -94,9 +93,8 @@ def render_export(report: PeriodReport, kind: str, paper: str = "a4") -> Respons
             f"{stem}-diary.csv",
         )
     if kind == "diary.json":
-        document = diary_document(
-            report.diary, timezone=report.owner.timezone, exported_at=report.generated_at
-        )
+        # The same document as the account download, for this period's entries.
+        document = diary_store.export_diary(report.owner, report.entries)
         return _file_response(
             json.dumps(document, ensure_ascii=False, indent=2),
             "application/json",

@@ -32,6 +32,8 @@ def test_link_made_on_a_phone_opens_a_readable_doctor_view(
     expect(page.locator("#new-link .share-status")).to_contain_text("Link copied")
     assert page.evaluate("navigator.clipboard.readText()") == url
     assert serious_violations(page) == []
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "share-page-phone.png"), full_page=True)
 
     # The doctor: another phone, no account, no cookies.
     doctor = browser.new_context(**browser_context_args)
@@ -46,7 +48,6 @@ def test_link_made_on_a_phone_opens_a_readable_doctor_view(
         assert view.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert view.locator("a[href^='/today'], a[href^='/account'], nav").count() == 0
         assert serious_violations(view) == []
-        OUTPUT.mkdir(parents=True, exist_ok=True)
         view.screenshot(path=str(OUTPUT / "doctor-view-phone.png"), full_page=True)
     finally:
         doctor.close()

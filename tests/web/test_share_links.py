@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import select
@@ -149,7 +150,11 @@ def test_another_persons_link_cannot_be_seen_or_revoked(app, client, user, other
 
 def test_guessing_tokens_is_rate_limited(limited_app):
     client = limited_app.test_client()
-    codes = [client.get("/s/" + links.new_token()).status_code for _ in range(11)]
+    # Guesses at the view and at the downloads count together.
+    codes = [
+        client.get("/s/" + links.new_token() + ("/report.pdf" if n % 2 else "")).status_code
+        for n in range(11)
+    ]
     assert codes[:10] == [404] * 10
     assert codes[10] == 429
 
@@ -215,3 +220,31 @@ def test_access_log_keeps_the_latest_openings_only(app, client, logged_in):
     with app.app_context():
         count = db.session.scalar(db.select(db.func.count()).select_from(ShareAccess))
     assert count == store.ACCESSES_KEPT
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["from=%00", "to=" + "9" * 500, "from=2026-13-01", "paper=%ff%fe", "from=&to=&paper="],
+)
+def test_odd_export_queries_never_fail_with_500(client, logged_in, query):
+    for kind in ("report.pdf", "diary.csv", "diary.json", "fhir.json"):
+        assert client.get(f"/export/{kind}?{query}").status_code in (200, 422)
+    assert client.get(f"/export?{query}").status_code in (200, 422)
+
+
+@pytest.mark.parametrize("body", [[1, 2], "14", None, {"days": 10**30}, {"days": -3}])
+def test_odd_link_bodies_answer_422(client, logged_in, body):
+    response = client.post(
+        "/api/share-links",
+        data="" if body is None else json.dumps(body),
+        content_type="application/json",
+        headers=logged_in.headers,
+    )
+    assert response.status_code == (201 if body is None else 422)
+
+
+def test_odd_link_ids_and_tokens_answer_404(client, logged_in):
+    assert client.delete("/api/share-links/abc", headers=logged_in.headers).status_code == 404
+    assert client.delete("/api/share-links/99999", headers=logged_in.headers).status_code == 404
+    assert client.get("/s/" + "x" * 5000).status_code == 404
+    assert client.get("/s/%00%01").status_code == 404

@@ -46,8 +46,12 @@ from webapp.share.summary import (
 
 bp = Blueprint("share", __name__)
 
-# Wrong tokens count against the guesser's address; a real link never trips it.
+# Wrong tokens count against the guesser's address, across the view and the
+# downloads together; a real link never trips it.
 GUESS_LIMIT = "10 per minute;60 per hour"
+guess_limit = limiter.shared_limit(
+    GUESS_LIMIT, scope="share-token-guess", deduct_when=lambda response: response.status_code == 404
+)
 # The doctor's pages are private, single-use views: never stored, never indexed,
 # and no address of them leaks to another site through the Referer header.
 DOCTOR_HEADERS = {
@@ -243,12 +247,8 @@ def _shared_period(owner: User) -> Period:
     return period
 
 
-def _guess_failed(response: Response) -> bool:
-    return response.status_code == 404
-
-
 @bp.get("/s/<token>")
-@limiter.limit(GUESS_LIMIT, deduct_when=_guess_failed)
+@guess_limit
 def doctor_view(token: str) -> ResponseReturnValue:
     link, refusal = _open_link(token)
     if refusal is not None:
@@ -273,7 +273,7 @@ def doctor_view(token: str) -> ResponseReturnValue:
 
 
 @bp.get("/s/<token>/<any(report.pdf, diary.csv, diary.json, fhir.json):kind>")
-@limiter.limit(GUESS_LIMIT, deduct_when=_guess_failed)
+@guess_limit
 def doctor_download(token: str, kind: str) -> ResponseReturnValue:
     link, refusal = _open_link(token)
     if refusal is not None:

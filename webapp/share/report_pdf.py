@@ -213,7 +213,7 @@ def _summary_page(
         for activity in painful:
             writer.bullet(
                 f"{activity.label}: painful in {activity.painful} of {activity.entries} "
-                f"entries, worst {activity.worst}/10"
+                f"{'entry' if activity.entries == 1 else 'entries'}, worst {activity.worst}/10"
             )
     else:
         writer.para("No activity was logged with pain in this period.")

@@ -106,12 +106,16 @@ def register_blueprints(app: Flask) -> None:
     from webapp.diary.routes import bp as diary_bp
     from webapp.insights.cli import cli as insights_cli
     from webapp.insights.views import bp as insights_bp
+    from webapp.share.api import bp as share_api_bp
+    from webapp.share.routes import bp as share_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(diary_bp)
     app.register_blueprint(diary_api_bp)
     app.register_blueprint(insights_bp)
     app.cli.add_command(insights_cli)
+    app.register_blueprint(share_bp)
+    app.register_blueprint(share_api_bp)
 
 
 def register_health_check(app: Flask) -> None:

@@ -73,9 +73,8 @@ def main() -> None:
             page.screenshot(path=str(OUT / "today.png"))
             page.goto(f"{base}/diary")
             page.screenshot(path=str(OUT / "diary.png"))
-            for path, name in [("/insights", "insights.png")]:
-                if page.goto(f"{base}{path}").ok:
-                    page.screenshot(path=str(OUT / name))
+            page.goto(f"{base}/insights")
+            page.screenshot(path=str(OUT / "insights.png"))
             browser.close()
         server.shutdown()
     print(f"screenshots written to {OUT.relative_to(ROOT)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 from pathlib import Path
 from typing import Any
@@ -103,13 +104,21 @@ def register_blueprints(app: Flask) -> None:
     from webapp.auth.routes import bp as auth_bp
     from webapp.diary.api import bp as diary_api_bp
     from webapp.diary.routes import bp as diary_bp
+    from webapp.insights.cli import cli as insights_cli
+    from webapp.insights.views import bp as insights_bp
     from webapp.pwa.routes import bp as pwa_bp
     from webapp.reminders.api import bp as reminders_api_bp
     from webapp.reminders.routes import bp as reminders_bp
+    from webapp.share.api import bp as share_api_bp
+    from webapp.share.routes import bp as share_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(diary_bp)
     app.register_blueprint(diary_api_bp)
+    app.register_blueprint(insights_bp)
+    app.cli.add_command(insights_cli)
+    app.register_blueprint(share_bp)
+    app.register_blueprint(share_api_bp)
     app.register_blueprint(pwa_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(reminders_api_bp)
@@ -177,6 +186,14 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["diary_format"] = diary_format
     # Lets a template link to a feature only when its blueprint is registered.
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
+    app.jinja_env.filters["long_date"] = _long_date
+
+
+def _long_date(day: dt.date | str) -> str:
+    """ "Tue 10 March 2026" from a date or the ISO text of one (as findings carry dates)."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    return day.strftime("%a %-d %B %Y")
 
 
 def migrate_embedded_database(app: Flask) -> None:

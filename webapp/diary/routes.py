@@ -17,6 +17,8 @@ from webapp.diary import store
 from webapp.diary.chart import build_pain_chart
 from webapp.diary.forms import DETAIL_GROUPS, EntryForm
 from webapp.htmx import render_page_or_fragment, wants_fragment
+from webapp.insights import URGENCY_HEADLINES, client_red_flag_rules
+from webapp.insights.from_diary import findings_for, flags_raised_by
 from webapp.models import Entry
 
 bp = Blueprint("diary", __name__)
@@ -31,10 +33,15 @@ def _today() -> dt.date:
 
 def _today_context(form: EntryForm, saved: Entry | None = None) -> dict[str, Any]:
     today = _today()
+    # The red flags the saved entry raises are shown with it, at once.
+    raised = flags_raised_by(findings_for(current_user, today), saved.id) if saved else []
     return {
         "form": form,
         "groups": DETAIL_GROUPS,
         "saved": saved,
+        "raised": raised,
+        "headlines": URGENCY_HEADLINES,
+        "live_rules": client_red_flag_rules(),
         "today": today,
         "todays_entries": store.entries_between(current_user, today, today)[::-1],
         "open_detail": request.args.get("detail"),

@@ -1,0 +1,152 @@
+"""The insights page, its JSON, the red-flag banner after saving and the live rules on /today."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+
+from tests.support import htmx
+from webapp.insights import client_red_flag_rules
+
+TODAY = dt.date.today()
+CALF_SIGNS = {"calf_swelling": True, "calf_redness": True, "calf_tenderness": True}
+
+
+def days_ago(n: int) -> dt.date:
+    return TODAY - dt.timedelta(days=n)
+
+
+def entry_form(csrf: str, **fields: str) -> dict[str, object]:
+    data: dict[str, object] = {
+        "csrf_token": csrf,
+        "id": str(uuid.uuid4()),
+        "date": TODAY.isoformat(),
+        "pain": "3",
+        "side": "left",
+        "locations": ["center"],
+        "activity": "none",
+    }
+    data.update(fields)
+    return data
+
+
+def test_insights_needs_a_login(client):
+    assert client.get("/insights").status_code == 302
+    assert client.get("/api/insights").status_code == 401
+
+
+def test_an_empty_diary_is_self_care_with_the_disclaimer(client, logged_in):
+    findings = client.get("/api/insights").get_json()
+    assert findings["urgency"] == "self_care"
+    assert findings["causes"] == [] and findings["red_flags"] == []
+    page = client.get("/insights").get_data(as_text=True)
+    assert findings["urgency_text"] in page
+    assert findings["disclaimer"] in page
+    assert "Nothing in your log points to a cause yet" in page
+
+
+def test_calf_signs_make_the_page_an_emergency_with_evidence(
+    client, logged_in, user, entry_factory
+):
+    entry = entry_factory(user, date=TODAY, pain=3, activity="none", **CALF_SIGNS)
+    findings = client.get("/api/insights").get_json()
+    assert findings["urgency"] == "emergency"
+    assert findings["red_flags"][0]["code"] == "dvt_suspected"
+    page = client.get("/insights").get_data(as_text=True)
+    assert 'id="red-flag-dvt_suspected"' in page
+    assert f"/entries/{entry.id}" in page  # the evidence links to the day that raised it
+    assert page.index("red-flag-dvt_suspected") < page.index("causes-title")
+
+
+def test_causes_show_their_evidence_and_the_articles_words(client, logged_in, user, entry_factory):
+    for n in range(5):
+        entry_factory(
+            user,
+            date=days_ago(n),
+            pain=5,
+            side="right",
+            locations=["inner"],
+            activity="running",
+            timing="after",
+            swelling="none",
+            provoked_by=["resisted_flexion"],
+            tender_spot=True,
+        )
+    findings = client.get("/api/insights").get_json()
+    assert findings["causes"], "a week of medial pain after running must suggest something"
+    page = client.get("/insights").get_data(as_text=True)
+    for cause in findings["causes"]:
+        assert f'id="cause-{cause["code"]}"' in page
+        assert cause["passage"][:60] in page.replace("&#39;", "'").replace("&#34;", '"')
+
+
+def test_what_to_log_next_links_to_the_detail_on_today(client, logged_in, user, entry_factory):
+    entry_factory(user, date=TODAY, pain=4, locations=["center"], activity="running")
+    findings = client.get("/api/insights").get_json()
+    assert not findings["enough_to_go_on"]
+    assert 1 <= len(findings["next_questions"]) <= 2
+    page = client.get("/insights").get_data(as_text=True)
+    for question in findings["next_questions"]:
+        field = question["field"]
+        assert f"/today?detail={field}#field-{field}" in page
+        today = client.get(f"/today?detail={field}").get_data(as_text=True)
+        assert re.search(r'<details class="more-details" id="more-details"\s+open', today)
+        assert f'id="field-{field}"' in today
+
+
+def test_saving_calf_signs_returns_the_emergency_banner_first(client, logged_in):
+    form = entry_form(logged_in.csrf, calf_swelling="yes", calf_redness="yes", calf_tenderness="no")
+    response = client.post("/entries", data=form, headers=htmx(logged_in.headers))
+    assert response.status_code == 201
+    page = response.get_data(as_text=True)
+    banner = re.search(
+        r'<div class="flag-banner flag-emergency" role="alert"[^>]*>(.*?)</div>', page, re.S
+    )
+    assert banner, page[:600]
+    assert "Seek emergency care now" in banner.group(1)
+    assert page.index("flag-banner") < page.index("<form")
+
+
+def test_without_javascript_the_banner_follows_the_redirect(client, logged_in):
+    form = entry_form(logged_in.csrf, calf_swelling="yes", pain="8")
+    response = client.post("/entries", data=form, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert 'class="flag-banner flag-emergency" role="alert"' in page
+
+
+def test_an_ordinary_entry_raises_no_banner(client, logged_in):
+    response = client.post(
+        "/entries", data=entry_form(logged_in.csrf), headers=htmx(logged_in.headers)
+    )
+    assert response.status_code == 201
+    assert "flag-banner" not in response.get_data(as_text=True)
+
+
+def test_an_old_flag_is_not_shown_again_with_a_new_entry(client, logged_in, user, entry_factory):
+    entry_factory(user, date=days_ago(1), pain=3, **CALF_SIGNS)
+    response = client.post(
+        "/entries", data=entry_form(logged_in.csrf), headers=htmx(logged_in.headers)
+    )
+    assert "flag-banner" not in response.get_data(as_text=True)
+    assert client.get("/api/insights").get_json()["urgency"] == "emergency"
+
+
+def test_today_embeds_the_live_rules_from_the_knowledge_data(client, logged_in):
+    page = client.get("/today").get_data(as_text=True)
+    raw = re.search(
+        r'<script type="application/json" id="red-flag-rules">(.*?)</script>', page, re.S
+    )
+    rules = json.loads(raw.group(1))
+    assert [r["code"] for r in rules] == [r["code"] for r in client_red_flag_rules()]
+    dvt = next(r for r in rules if r["code"] == "dvt_suspected")
+    assert dvt["urgency"] == "emergency" and dvt["headline"] == "Seek emergency care now"
+    assert "data-red-flag-form" in page
+
+
+def test_another_persons_diary_never_shows(client, logged_in, other_user, entry_factory):
+    entry_factory(other_user, date=TODAY, pain=9, can_bear_weight=False, **CALF_SIGNS)
+    findings = client.get("/api/insights").get_json()
+    assert findings["urgency"] == "self_care"
+    assert findings["entries_considered"] == 0

@@ -1,0 +1,51 @@
+"""The insights engine: reads a fossa-diary/1 log and says what fits, why, and how urgent.
+
+Pure Python (no Flask, no SQLAlchemy), so the web views, the CLI and tests share it.
+"""
+
+from __future__ import annotations
+
+from webapp.insights.engine import client_red_flag_rules, evaluate
+from webapp.insights.findings import (
+    Advice,
+    Cause,
+    Evidence,
+    Factor,
+    Findings,
+    NextQuestion,
+    RedFlag,
+)
+from webapp.insights.knowledge import (
+    ADVICE_PREAMBLE,
+    CAUSE_NAMES,
+    DISCLAIMER,
+    FACTOR_NAMES,
+    NOT_ENOUGH_TEXT,
+    QUESTIONS,
+    RED_FLAG_TITLES,
+    URGENCY_HEADLINES,
+    URGENCY_ORDER,
+    URGENCY_WORDING,
+)
+
+__all__ = [
+    "ADVICE_PREAMBLE",
+    "CAUSE_NAMES",
+    "DISCLAIMER",
+    "FACTOR_NAMES",
+    "NOT_ENOUGH_TEXT",
+    "QUESTIONS",
+    "RED_FLAG_TITLES",
+    "URGENCY_HEADLINES",
+    "URGENCY_ORDER",
+    "URGENCY_WORDING",
+    "Advice",
+    "Cause",
+    "Evidence",
+    "Factor",
+    "Findings",
+    "NextQuestion",
+    "RedFlag",
+    "client_red_flag_rules",
+    "evaluate",
+]

@@ -1,0 +1,32 @@
+"""The insights page and its JSON twin: what the diary suggests, and when to see a doctor."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from webapp.htmx import render_page_or_fragment
+from webapp.insights import ADVICE_PREAMBLE, NOT_ENOUGH_TEXT, URGENCY_HEADLINES
+from webapp.insights.from_diary import findings_for
+
+bp = Blueprint("insights", __name__)
+
+
+@bp.get("/insights")
+@login_required
+def index() -> ResponseReturnValue:
+    return render_page_or_fragment(
+        "insights/index.html",
+        "insights/_findings.html",
+        findings=findings_for(current_user),
+        headlines=URGENCY_HEADLINES,
+        not_enough=NOT_ENOUGH_TEXT,
+        advice_preamble=ADVICE_PREAMBLE,
+    )
+
+
+@bp.get("/api/insights")
+@login_required
+def api() -> ResponseReturnValue:
+    return jsonify(findings_for(current_user))

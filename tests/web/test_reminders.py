@@ -243,6 +243,19 @@ def test_form_post_saves_settings(
         assert settings.skip_if_logged is False
 
 
+def test_saving_by_htmx_updates_the_status_card_too(
+    client: FlaskClient, logged_in: AuthActions
+) -> None:
+    token = csrf_of(client, "/reminders")
+    data = {"csrf_token": token, "enabled": "y", "time": "21:00", "timezone": "UTC", "days": "3"}
+    response = client.post("/reminders", data=data, headers=htmx())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section class="card" id="reminder-settings">')
+    assert "Saved." in html
+    assert 'hx-swap-oob="true">\n  <h2>Reminders are on</h2>' in html
+
+
 def test_bad_form_keeps_what_was_typed_and_says_why(
     client: FlaskClient, logged_in: AuthActions
 ) -> None:
@@ -269,7 +282,12 @@ def test_turn_on_and_off_without_javascript(
     with app.app_context():
         assert db.session.get(ReminderSettings, user.id).enabled is True
     fragment = client.post("/reminders/off", data={"csrf_token": token}, headers=htmx())
-    assert 'id="reminder-status"' in fragment.get_data(as_text=True)
+    html = fragment.get_data(as_text=True)
+    assert html.lstrip().startswith('<section class="card reminder-status" id="reminder-status"')
+    assert "Reminders are off" in html
+    # the form's checkbox follows, swapped out of band
+    assert 'id="reminder-settings" hx-swap-oob="true"' in html
+    assert 'id="enabled" name="enabled" type="checkbox" value="y">' in html
     with app.app_context():
         assert db.session.get(ReminderSettings, user.id).enabled is False
 

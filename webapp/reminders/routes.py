@@ -77,8 +77,9 @@ def save_settings() -> ResponseReturnValue:
         )
     store.save_settings(current_user, values)
     if wants_fragment():
+        # "Send me a daily reminder" may have changed: the status card follows.
         return render_page_or_fragment(
-            "reminders/settings.html", "reminders/_form.html", **_context(saved=True)
+            "reminders/settings.html", "reminders/_form_and_status.html", **_context(saved=True)
         )
     flash("Reminder settings saved.", "success")
     return redirect(url_for("reminders.settings"), code=303)
@@ -87,7 +88,7 @@ def save_settings() -> ResponseReturnValue:
 def _after_switch(message: str) -> ResponseReturnValue:
     if wants_fragment():
         return render_page_or_fragment(
-            "reminders/settings.html", "reminders/_status.html", **_context()
+            "reminders/settings.html", "reminders/_status_and_form.html", **_context()
         )
     flash(message, "success")
     return redirect(url_for("reminders.settings"), code=303)

@@ -319,3 +319,19 @@ def test_vapid_key_from_the_environment_wins_and_must_match(tmp_path: Any) -> No
     other = load_vapid_keys(None, None, tmp_path / "other")
     with pytest.raises(RuntimeError):
         load_vapid_keys(pem, other.public_key, tmp_path)
+
+
+def test_scheduling_modules_do_not_import_flask_or_the_database() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import webapp.reminders.schedule, webapp.reminders.settings\n"
+        "import webapp.reminders.subscriptions, webapp.reminders.calendar\n"
+        "print(sorted(m for m in ('flask', 'sqlalchemy') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

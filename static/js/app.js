@@ -57,8 +57,18 @@
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(watchForUpdate).catch(function () {});
     var reloading = false;
     navigator.serviceWorker.addEventListener("controllerchange", function () {
-      if (waitingWorker && !reloading) { reloading = true; window.location.reload(); }
+      if (waitingWorker && !reloading) { reloading = true; window.location.reload(); return; }
+      keepThisPage(); // it loaded before any worker ran
     });
+  }
+
+  // A page that came as the answer to a form post (log in, register) or before the
+  // worker ran has no copy in the cache yet: the worker fetches one if it lacks it.
+  function keepThisPage() {
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker && bar() && bar().hasAttribute("data-queue-owner")) {
+      worker.postMessage({ type: "keep-page", url: window.location.href });
+    }
   }
 
   // ---- install -------------------------------------------------------------
@@ -115,7 +125,7 @@
       var waiting = items.filter(function (i) { return i.status !== "rejected"; });
       var rejected = items.filter(function (i) { return i.status === "rejected"; });
       status.querySelector(".sync-count").textContent = waiting.length
-        ? plural(waiting.length, "entry", "entries") + " waiting to sync. They are kept on this phone until the connection is back."
+        ? plural(waiting.length, "entry", "entries") + " waiting to sync. Kept on this phone until the connection is back."
         : "";
       var list = status.querySelector(".sync-rejected");
       list.textContent = "";
@@ -196,7 +206,8 @@
     return true;
   }
 
-  function isEntryForm(el) { return el && el.id === "entry-form"; }
+  // getAttribute, not el.id: the form's own field named "id" shadows that property.
+  function isEntryForm(el) { return !!el && el.getAttribute && el.getAttribute("id") === "entry-form"; }
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = event.detail.elt;
@@ -216,9 +227,12 @@
     if (config.verb === "get" && config.boosted && config.path) window.location.assign(config.path);
   });
 
-  document.addEventListener("htmx:afterRequest", function (event) {
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    // beforeSwap, not afterRequest: the swap replaces the form, and events of a
+    // detached form no longer reach the document.
     var form = event.detail.elt;
-    if (!Queue || !isEntryForm(form) || !event.detail.successful) return;
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (!Queue || !isEntryForm(form) || status < 200 || status >= 300) return;
     var id = form.getAttribute("data-sending-id");
     // A fixed entry saved through the form is no longer waiting in the queue.
     if (id) Queue.discard(id).then(drawQueue);
@@ -257,20 +271,21 @@
     });
   }
 
+  function noteSynced(result) {
+    if (!result || !result.synced) return;
+    var note = byId("offline-note") || document.createElement("p");
+    note.id = "offline-note";
+    note.className = "saved-note";
+    note.setAttribute("role", "status");
+    note.textContent = plural(result.synced, "entry", "entries") + " saved on this phone " +
+      (result.synced === 1 ? "is" : "are") + " now in your diary.";
+    var status = byId("sync-status");
+    if (!note.parentNode && status) status.parentNode.insertBefore(note, status);
+  }
+
   function replayAndDraw() {
     if (!Queue) return;
-    Queue.replay().then(function (result) {
-      if (result.synced) {
-        var note = byId("offline-note") || document.createElement("p");
-        note.id = "offline-note";
-        note.className = "saved-note";
-        note.setAttribute("role", "status");
-        note.textContent = plural(result.synced, "entry", "entries") + " saved on this phone " + (result.synced === 1 ? "is" : "are") + " now in your diary.";
-        var status = byId("sync-status");
-        if (!note.parentNode && status) status.parentNode.insertBefore(note, status);
-      }
-      return drawQueue();
-    }).catch(drawQueue);
+    Queue.replay().then(drawQueue, drawQueue);
   }
 
   function startPage() {
@@ -291,11 +306,16 @@
         if (fix) fixEntry(fix);
       }).catch(function () {});
     }
+    keepThisPage();
     drawInstallUi();
   }
 
   if (Queue && typeof BroadcastChannel === "function") {
-    new BroadcastChannel(Queue.CHANNEL).onmessage = function () { drawQueue(); };
+    // Replays (this page's, another tab's, the worker's) all announce themselves here.
+    new BroadcastChannel(Queue.CHANNEL).onmessage = function (event) {
+      if (event.data && event.data.type === "replayed") noteSynced(event.data.result);
+      drawQueue();
+    };
   }
   window.addEventListener("online", replayAndDraw);
   document.addEventListener("submit", function (event) {

@@ -24,6 +24,7 @@
   var PAGES_CACHE = "fossa-pages"; // the service worker's cache of visited pages (templates/pwa/sw.js)
   var Queue = window.FossaQueue;
   var installEvent = null;
+  var signedOut = false; // the last replay found no session: say so next to the count
   var waitingWorker = null;
 
   function byId(id) { return document.getElementById(id); }
@@ -125,7 +126,8 @@
       var waiting = items.filter(function (i) { return i.status !== "rejected"; });
       var rejected = items.filter(function (i) { return i.status === "rejected"; });
       status.querySelector(".sync-count").textContent = waiting.length
-        ? plural(waiting.length, "entry", "entries") + " waiting to sync. Kept on this phone until the connection is back."
+        ? plural(waiting.length, "entry", "entries") + " waiting to sync. " +
+          (signedOut ? "Log in to send them." : "Kept on this phone until the connection is back.")
         : "";
       var list = status.querySelector(".sync-rejected");
       list.textContent = "";
@@ -229,8 +231,11 @@
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     // beforeSwap, not afterRequest: the swap replaces the form, and events of a
-    // detached form no longer reach the document.
-    var form = event.detail.elt;
+    // detached form no longer reach the document. Here detail.elt is the target.
+    var config = event.detail.requestConfig || {};
+    var target = event.detail.elt;
+    var form = isEntryForm(config.elt) ? config.elt
+      : target && target.querySelector ? target.querySelector("#entry-form[data-sending-id]") : null;
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     if (!Queue || !isEntryForm(form) || status < 200 || status >= 300) return;
     var id = form.getAttribute("data-sending-id");
@@ -272,7 +277,9 @@
   }
 
   function noteSynced(result) {
-    if (!result || !result.synced) return;
+    if (!result) return;
+    signedOut = !!result.signedOut;
+    if (!result.synced) return;
     var note = byId("offline-note") || document.createElement("p");
     note.id = "offline-note";
     note.className = "saved-note";
@@ -285,7 +292,7 @@
 
   function replayAndDraw() {
     if (!Queue) return;
-    Queue.replay().then(drawQueue, drawQueue);
+    Queue.replay().then(function (result) { noteSynced(result); return drawQueue(); }, drawQueue);
   }
 
   function startPage() {

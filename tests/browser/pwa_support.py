@@ -1,0 +1,63 @@
+"""What the PWA browser tests share: a persistent Chromium profile, a server that
+counts what reaches it, and waits on the service worker and its caches."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import Flask, request
+
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE, LiveServer
+
+__all__ = ["CHROMIUM_ARGS", "PHONE"]
+
+# Pages a person opens and expects to open again offline. /insights joins when it exists.
+OFFLINE_PATHS = ["/today", "/diary"]
+
+
+class CountingServer(LiveServer):
+    """The live server, remembering every path the app was asked for."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app)
+        self.paths: list[str] = []
+        app.before_request(lambda: self.paths.append(request.path))
+
+
+def first_page(context: Any) -> Any:
+    return context.pages[0] if context.pages else context.new_page()
+
+
+def poll(page: Any, expression: str, timeout: float = 10.0) -> Any:
+    """Evaluate until truthy. (page.wait_for_function evaluates strings with eval(),
+    which the app's CSP rightly forbids.)"""
+    deadline = time.monotonic() + timeout
+    while not (value := page.evaluate(expression)):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never true: {expression}")
+        time.sleep(0.1)
+    return value
+
+
+def wait_until_controlled(page: Any) -> None:
+    poll(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+
+
+def cached_pages(page: Any) -> list[str]:
+    return page.evaluate(
+        """caches.has('fossa-pages').then(has => !has ? [] : caches.open('fossa-pages')
+             .then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname)))"""
+    )
+
+
+def wait_until_cached(page: Any, path: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while path not in cached_pages(page):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path} never reached the pages cache: {cached_pages(page)}")
+        time.sleep(0.1)
+
+
+def queued(page: Any) -> list[dict[str, Any]]:
+    return page.evaluate("FossaQueue.pending()")

@@ -88,7 +88,10 @@
   }
 
   function drawInstallUi() {
-    if (standalone()) { show("install-offer", false); show("ios-install-hint", false); return; }
+    // Offered to people using their diary, not on the log-in page (where it would
+    // also be the last thing painted, the page's "largest contentful paint").
+    var signedIn = !!(bar() && bar().hasAttribute("data-queue-owner"));
+    if (standalone() || !signedIn) { show("install-offer", false); show("ios-install-hint", false); return; }
     show("install-offer", !!installEvent && !dismissed("install-offer"));
     show("ios-install-hint", !installEvent && iosSafari() && !dismissed("ios-install-hint"));
   }

@@ -194,7 +194,7 @@ def test_entry_made_offline_survives_a_restart_and_syncs_once(app, server, launc
     assert entry_id not in [item["id"] for item in queued(page)]
 
 
-def test_rejected_replay_shows_the_reason_until_fixed(app, server, launch, tmp_path):
+def test_rejected_replay_shows_the_reason_until_fixed_or_discarded(app, server, launch, tmp_path):
     context = launch(tmp_path / "profile")
     page = signed_up_and_controlled(context, server)
     context.set_offline(True)
@@ -218,17 +218,14 @@ def test_rejected_replay_shows_the_reason_until_fixed(app, server, launch, tmp_p
     assert queued(page) == []
     assert count_entries(app) == 1
 
-
-def test_discarding_a_rejected_entry_removes_it(server, launch, tmp_path):
-    context = launch(tmp_path / "profile")
-    page = signed_up_and_controlled(context, server)
+    # One the person does not want to fix: discarding it is final.
     page.evaluate("FossaQueue.enqueue({date: '2999-01-01', pain: 3})")
     page.evaluate("FossaQueue.replay()")
-    problem = page.locator(".sync-problem")
     expect(problem).to_contain_text("This day is in the future")
     problem.get_by_role("button", name="Discard").click()
     expect(page.locator("#sync-status")).to_be_hidden()
     assert queued(page) == []
+    assert count_entries(app) == 1
 
 
 def test_after_logout_the_diary_is_gone_offline(server, launch, tmp_path):

@@ -71,11 +71,17 @@ function isPageRequest(request) {
   return request.mode === "navigate" || request.headers.get("HX-Boosted") === "true";
 }
 
+// Enough for weeks of daily use; the oldest copies go first.
+const MAX_PAGES = 60;
+
 async function storePage(key, response) {
   const type = response.headers.get("Content-Type") || "";
   if (storable(response) && type.startsWith("text/html")) {
     const cache = await caches.open(PAGES_CACHE);
+    await cache.delete(key); // re-inserted last, so keys() stays oldest first
     await cache.put(key, response.clone());
+    const keys = await cache.keys();
+    await Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_PAGES)).map((k) => cache.delete(k)));
   }
 }
 

@@ -32,6 +32,11 @@ from tests.browser.pwa_support import (
 )
 from tests.support import count_entries
 
+IOS_SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+)
+
 
 @pytest.fixture
 def server(app: Flask) -> Iterator[CountingServer]:
@@ -111,6 +116,23 @@ def test_worker_controls_the_page_and_the_app_is_installable(server, launch, tmp
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
     assert serious_violations(page) == []
     assert server.paths == []
+
+
+def test_ios_safari_gets_the_add_to_home_screen_hint(browser, live_server):
+    """Safari on iOS has no install prompt: the page says how to add Fossa instead."""
+    context = browser.new_context(
+        user_agent=IOS_SAFARI, viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    register(page, live_server.url)
+    hint = page.locator("#ios-install-hint")
+    expect(hint).to_contain_text("Add to Home Screen")
+    expect(page.get_by_role("button", name="Install app")).to_be_hidden()
+    assert serious_violations(page) == []
+    hint.get_by_role("button", name="Got it").click()
+    page.reload()
+    expect(hint).to_be_hidden()  # dismissed for good
+    context.close()
 
 
 def test_visited_pages_open_offline_and_others_show_the_offline_page(server, launch, tmp_path):

@@ -161,6 +161,14 @@ def test_visited_pages_open_offline_and_others_show_the_offline_page(server, lau
     expect(page).to_have_title(titles["/diary"])
     assert server.paths == [], "the network was not really cut"
 
+    context.set_offline(False)
+    page.evaluate("fetch('/api/csrf-token').then(r => r.json())")
+    stored = page.evaluate(
+        "caches.keys().then(names => Promise.all(names.map(n => caches.open(n)"
+        ".then(c => c.keys())))).then(lists => lists.flat().map(r => new URL(r.url).pathname))"
+    )
+    assert not [p for p in stored if p.startswith("/api/")], stored
+
 
 def test_entry_made_offline_survives_a_restart_and_syncs_once(app, server, launch, tmp_path):
     profile = tmp_path / "profile"
@@ -171,6 +179,8 @@ def test_entry_made_offline_survives_a_restart_and_syncs_once(app, server, launc
     log_pain(page, 6)
     status = page.locator("#sync-status")
     expect(status).to_contain_text("1 entry waiting to sync")
+    tags = page.evaluate("navigator.serviceWorker.ready.then(r => r.sync.getTags())")
+    assert tags == ["fossa-queue"]  # Background Sync will replay it, tab open or not
     page.reload()
     expect(status).to_contain_text("1 entry waiting to sync")
     entry_id = queued(page)[0]["id"]

@@ -144,11 +144,13 @@
         fix.className = "button";
         fix.textContent = "Fix";
         fix.setAttribute("data-fix", item.id);
+        fix.setAttribute("aria-label", "Fix " + describe(item.entry));
         var drop = document.createElement("button");
         drop.type = "button";
         drop.className = "link-button";
         drop.textContent = "Discard";
         drop.setAttribute("data-discard", item.id);
+        drop.setAttribute("aria-label", "Discard " + describe(item.entry));
         li.append(text, fix, drop);
         list.appendChild(li);
       });
@@ -227,6 +229,15 @@
     var elt = event.detail.elt;
     if (isEntryForm(elt)) { keepOffline(elt); return; }
     var config = event.detail.requestConfig || {};
+    if (config.verb && config.verb !== "get") {
+      // Only new entries can wait in the queue; any other change needs the server.
+      var note = byId("offline-error");
+      if (note) {
+        note.textContent = "No connection: that was not saved. Try again when you are back online.";
+        note.hidden = false;
+      }
+      return;
+    }
     // A boosted link that cannot reach the server: let the browser navigate, so
     // the service worker can answer from its cache or with the offline page.
     if (config.verb === "get" && config.boosted && config.path) window.location.assign(config.path);
@@ -327,7 +338,7 @@
       drawQueue();
     };
   }
-  window.addEventListener("online", replayAndDraw);
+  window.addEventListener("online", function () { show("offline-error", false); replayAndDraw(); });
   document.addEventListener("submit", function (event) {
     // Logging out: forget the pages now, before the request even leaves.
     if (event.target.action && /\/logout$/.test(new URL(event.target.action).pathname) && window.caches) {

@@ -22,7 +22,12 @@ class CountingServer(LiveServer):
     def __init__(self, app: Flask) -> None:
         super().__init__(app)
         self.paths: list[str] = []
-        app.before_request(lambda: self.paths.append(request.path))
+        self.slow: dict[str, float] = {}  # path -> seconds the server takes to answer
+        app.before_request(self._seen)
+
+    def _seen(self) -> None:
+        self.paths.append(request.path)
+        time.sleep(self.slow.get(request.path, 0))
 
 
 def first_page(context: Any) -> Any:

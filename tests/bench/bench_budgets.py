@@ -221,7 +221,7 @@ def main() -> None:
             f"best practices {scores.get('best-practices')} (final URL {report['final_url']})"
         )
         for line in report["flagged"]:
-            print(f"  below full marks: {line}")
+            print(f"  flagged (opportunity or failed audit): {line}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ counts what reaches it, and waits on the service worker and its caches."""
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -37,11 +38,29 @@ class CountingServer(LiveServer):
         super().__init__(app)
         self.paths: list[str] = []
         self.slow: dict[str, float] = {}  # path -> seconds the server takes to answer
+        self._busy = 0
+        self._lock = threading.Lock()
         app.before_request(self._seen)
+        app.teardown_request(self._done)
 
     def _seen(self) -> None:
+        with self._lock:
+            self._busy += 1
         self.paths.append(request.path)
         time.sleep(self.slow.get(request.path, 0))
+
+    def _done(self, _error: BaseException | None) -> None:
+        with self._lock:
+            self._busy -= 1
+
+    def stop(self) -> None:
+        """Stop once requests still running (the worker's background fetches) are
+        answered, so none holds a database connection past the test."""
+        self.slow.clear()
+        deadline = time.monotonic() + 10
+        while self._busy > 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        super().stop()
 
 
 def first_page(context: Any) -> Any:

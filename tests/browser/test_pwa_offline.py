@@ -174,11 +174,11 @@ def test_visited_pages_open_offline_and_others_show_the_offline_page(app, server
     assert not [p for p in stored if p.startswith("/api/")], stored
 
     # A server slower than the worker's patience: the cached copy shows meanwhile.
-    server.slow["/diary"] = 3.0
+    server.slow["/diary"] = 2.0
     started = time.monotonic()
     page.goto(f"{server.url}/diary")
     assert page.title() == titles["/diary"]
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 1.6
 
 
 def test_entry_made_offline_survives_a_restart_and_syncs_once(app, server, launch, tmp_path):

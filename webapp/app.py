@@ -101,6 +101,8 @@ def _tune_sqlite(engine: Any) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    # Scripts the service worker imports (push handlers…): any blueprint may append.
+    app.config.setdefault("WORKER_SCRIPTS", [])
     from webapp.auth.routes import bp as auth_bp
     from webapp.diary.api import bp as diary_api_bp
     from webapp.diary.routes import bp as diary_bp

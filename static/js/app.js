@@ -24,6 +24,7 @@
   var PAGES_CACHE = "fossa-pages"; // the service worker's cache of visited pages (templates/pwa/sw.js)
   var Queue = window.FossaQueue;
   var installEvent = null;
+  var signedOut = false; // the last replay found no session: say so next to the count
   var waitingWorker = null;
 
   function byId(id) { return document.getElementById(id); }
@@ -57,8 +58,18 @@
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(watchForUpdate).catch(function () {});
     var reloading = false;
     navigator.serviceWorker.addEventListener("controllerchange", function () {
-      if (waitingWorker && !reloading) { reloading = true; window.location.reload(); }
+      if (waitingWorker && !reloading) { reloading = true; window.location.reload(); return; }
+      keepThisPage(); // it loaded before any worker ran
     });
+  }
+
+  // A page that came as the answer to a form post (log in, register) or before the
+  // worker ran has no copy in the cache yet: the worker fetches one if it lacks it.
+  function keepThisPage() {
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker && bar() && bar().hasAttribute("data-queue-owner")) {
+      worker.postMessage({ type: "keep-page", url: window.location.href });
+    }
   }
 
   // ---- install -------------------------------------------------------------
@@ -77,7 +88,10 @@
   }
 
   function drawInstallUi() {
-    if (standalone()) { show("install-offer", false); show("ios-install-hint", false); return; }
+    // Offered to people using their diary, not on the log-in page (where it would
+    // also be the last thing painted, the page's "largest contentful paint").
+    var signedIn = !!(bar() && bar().hasAttribute("data-queue-owner"));
+    if (standalone() || !signedIn) { show("install-offer", false); show("ios-install-hint", false); return; }
     show("install-offer", !!installEvent && !dismissed("install-offer"));
     show("ios-install-hint", !installEvent && iosSafari() && !dismissed("ios-install-hint"));
   }
@@ -115,7 +129,8 @@
       var waiting = items.filter(function (i) { return i.status !== "rejected"; });
       var rejected = items.filter(function (i) { return i.status === "rejected"; });
       status.querySelector(".sync-count").textContent = waiting.length
-        ? plural(waiting.length, "entry", "entries") + " waiting to sync. They are kept on this phone until the connection is back."
+        ? plural(waiting.length, "entry", "entries") + " waiting to sync. " +
+          (signedOut ? "Log in to send them." : "Kept on this phone until the connection is back.")
         : "";
       var list = status.querySelector(".sync-rejected");
       list.textContent = "";
@@ -129,11 +144,13 @@
         fix.className = "button";
         fix.textContent = "Fix";
         fix.setAttribute("data-fix", item.id);
+        fix.setAttribute("aria-label", "Fix " + describe(item.entry));
         var drop = document.createElement("button");
         drop.type = "button";
         drop.className = "link-button";
         drop.textContent = "Discard";
         drop.setAttribute("data-discard", item.id);
+        drop.setAttribute("aria-label", "Discard " + describe(item.entry));
         li.append(text, fix, drop);
         list.appendChild(li);
       });
@@ -196,7 +213,8 @@
     return true;
   }
 
-  function isEntryForm(el) { return el && el.id === "entry-form"; }
+  // getAttribute, not el.id: the form's own field named "id" shadows that property.
+  function isEntryForm(el) { return !!el && el.getAttribute && el.getAttribute("id") === "entry-form"; }
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = event.detail.elt;
@@ -211,14 +229,29 @@
     var elt = event.detail.elt;
     if (isEntryForm(elt)) { keepOffline(elt); return; }
     var config = event.detail.requestConfig || {};
+    if (config.verb && config.verb !== "get") {
+      // Only new entries can wait in the queue; any other change needs the server.
+      var note = byId("offline-error");
+      if (note) {
+        note.textContent = "No connection: that was not saved. Try again when you are back online.";
+        note.hidden = false;
+      }
+      return;
+    }
     // A boosted link that cannot reach the server: let the browser navigate, so
     // the service worker can answer from its cache or with the offline page.
     if (config.verb === "get" && config.boosted && config.path) window.location.assign(config.path);
   });
 
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
-    if (!Queue || !isEntryForm(form) || !event.detail.successful) return;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    // beforeSwap, not afterRequest: the swap replaces the form, and events of a
+    // detached form no longer reach the document. Here detail.elt is the target.
+    var config = event.detail.requestConfig || {};
+    var target = event.detail.elt;
+    var form = isEntryForm(config.elt) ? config.elt
+      : target && target.querySelector ? target.querySelector("#entry-form[data-sending-id]") : null;
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (!Queue || !isEntryForm(form) || status < 200 || status >= 300) return;
     var id = form.getAttribute("data-sending-id");
     // A fixed entry saved through the form is no longer waiting in the queue.
     if (id) Queue.discard(id).then(drawQueue);
@@ -257,20 +290,23 @@
     });
   }
 
+  function noteSynced(result) {
+    if (!result) return;
+    signedOut = !!result.signedOut;
+    if (!result.synced) return;
+    var note = byId("offline-note") || document.createElement("p");
+    note.id = "offline-note";
+    note.className = "saved-note";
+    note.setAttribute("role", "status");
+    note.textContent = plural(result.synced, "entry", "entries") + " saved on this phone " +
+      (result.synced === 1 ? "is" : "are") + " now in your diary.";
+    var status = byId("sync-status");
+    if (!note.parentNode && status) status.parentNode.insertBefore(note, status);
+  }
+
   function replayAndDraw() {
     if (!Queue) return;
-    Queue.replay().then(function (result) {
-      if (result.synced) {
-        var note = byId("offline-note") || document.createElement("p");
-        note.id = "offline-note";
-        note.className = "saved-note";
-        note.setAttribute("role", "status");
-        note.textContent = plural(result.synced, "entry", "entries") + " saved on this phone " + (result.synced === 1 ? "is" : "are") + " now in your diary.";
-        var status = byId("sync-status");
-        if (!note.parentNode && status) status.parentNode.insertBefore(note, status);
-      }
-      return drawQueue();
-    }).catch(drawQueue);
+    Queue.replay().then(function (result) { noteSynced(result); return drawQueue(); }, drawQueue);
   }
 
   function startPage() {
@@ -291,13 +327,18 @@
         if (fix) fixEntry(fix);
       }).catch(function () {});
     }
+    keepThisPage();
     drawInstallUi();
   }
 
   if (Queue && typeof BroadcastChannel === "function") {
-    new BroadcastChannel(Queue.CHANNEL).onmessage = function () { drawQueue(); };
+    // Replays (this page's, another tab's, the worker's) all announce themselves here.
+    new BroadcastChannel(Queue.CHANNEL).onmessage = function (event) {
+      if (event.data && event.data.type === "replayed") noteSynced(event.data.result);
+      drawQueue();
+    };
   }
-  window.addEventListener("online", replayAndDraw);
+  window.addEventListener("online", function () { show("offline-error", false); replayAndDraw(); });
   document.addEventListener("submit", function (event) {
     // Logging out: forget the pages now, before the request even leaves.
     if (event.target.action && /\/logout$/.test(new URL(event.target.action).pathname) && window.caches) {

@@ -40,6 +40,10 @@ self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "skip-waiting") self.skipWaiting();
   if (type === "forget-pages") event.waitUntil(caches.delete(PAGES_CACHE));
+  // The page that installed the worker loaded before the worker ran: store it now.
+  if (type === "keep-page" && typeof event.data.url === "string") {
+    event.waitUntil(keepPage(event.data.url).catch(() => undefined));
+  }
 });
 
 self.addEventListener("sync", (event) => {
@@ -65,6 +69,29 @@ function storable(response) {
 function isPageRequest(request) {
   // A boosted htmx link asks for the same whole page as a navigation does.
   return request.mode === "navigate" || request.headers.get("HX-Boosted") === "true";
+}
+
+// Enough for weeks of daily use; the oldest copies go first.
+const MAX_PAGES = 60;
+
+async function storePage(key, response) {
+  const type = response.headers.get("Content-Type") || "";
+  if (storable(response) && type.startsWith("text/html")) {
+    const cache = await caches.open(PAGES_CACHE);
+    await cache.delete(key); // re-inserted last, so keys() stays oldest first
+    await cache.put(key, response.clone());
+    const keys = await cache.keys();
+    await Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_PAGES)).map((k) => cache.delete(k)));
+  }
+}
+
+async function keepPage(href) {
+  const url = new URL(href, self.location.origin);
+  if (url.origin !== self.location.origin || startsWithAny(url.pathname, SETTINGS.neverCached)) return;
+  const request = new Request(url.href, { credentials: "same-origin" });
+  const key = pageKey(request);
+  if (await caches.match(key, { cacheName: PAGES_CACHE, ignoreVary: true })) return;
+  await storePage(key, await fetch(request));
 }
 
 async function cacheFirst(request) {
@@ -97,11 +124,7 @@ async function networkFirst(event) {
   const request = event.request;
   const key = pageKey(request);
   const network = fetch(request).then(async (response) => {
-    const type = response.headers.get("Content-Type") || "";
-    if (storable(response) && type.startsWith("text/html")) {
-      const cache = await caches.open(PAGES_CACHE);
-      await cache.put(key, response.clone());
-    }
+    await storePage(key, response);
     return response;
   });
   // Keep the worker alive until the page is stored, even when the cache answered first.

@@ -8,27 +8,13 @@ import time
 from typing import Any
 
 from flask import Flask, request
-from werkzeug.exceptions import HTTPException
 
 from tests.browser.conftest import CHROMIUM_ARGS, PHONE, LiveServer
 
 __all__ = ["CHROMIUM_ARGS", "PHONE"]
 
-# Pages a person opens and expects to open again offline (those the app has: the
-# insights page joins the test as soon as its blueprint is registered).
+# Pages a person opens and expects to open again offline.
 OFFLINE_PATHS = ["/today", "/diary", "/insights"]
-
-
-def offline_paths(app: Flask) -> list[str]:
-    adapter = app.url_map.bind("localhost")
-    routed = []
-    for path in OFFLINE_PATHS:
-        try:
-            adapter.match(path, method="GET")
-        except HTTPException:
-            continue
-        routed.append(path)
-    return routed
 
 
 class CountingServer(LiveServer):

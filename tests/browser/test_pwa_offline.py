@@ -21,11 +21,11 @@ from playwright.sync_api import expect
 from tests.browser.actions import PASSWORD, register, serious_violations
 from tests.browser.pwa_support import (
     CHROMIUM_ARGS,
+    OFFLINE_PATHS,
     PHONE,
     CountingServer,
     cached_pages,
     first_page,
-    offline_paths,
     poll,
     queued,
     wait_until_cached,
@@ -141,7 +141,7 @@ def test_visited_pages_open_offline_and_others_show_the_offline_page(app, server
     context = launch(tmp_path / "profile")
     page = signed_up_and_controlled(context, server)
     titles = {}
-    paths = offline_paths(app)
+    paths = OFFLINE_PATHS
     assert paths[:2] == ["/today", "/diary"]
     for path in paths:
         page.goto(f"{server.url}{path}")
@@ -280,7 +280,7 @@ def test_after_logout_the_diary_is_gone_offline(app, server, launch, tmp_path):
     page.locator("#notes").fill("Private note about my knee")
     log_pain(page, 5)
     expect(page.locator("#saved-note")).to_be_visible()
-    for path in offline_paths(app):
+    for path in OFFLINE_PATHS:
         page.goto(f"{server.url}{path}")
         wait_until_cached(page, path)
     page.goto(f"{server.url}/account")
@@ -289,7 +289,7 @@ def test_after_logout_the_diary_is_gone_offline(app, server, launch, tmp_path):
     assert cached_pages(page) == []
 
     context.set_offline(True)
-    for path in offline_paths(app):
+    for path in OFFLINE_PATHS:
         page.goto(f"{server.url}{path}")
         expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
         assert "Private note" not in page.content()

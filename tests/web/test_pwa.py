@@ -59,7 +59,8 @@ def test_worker_is_served_at_root_scope_uncached(client):
     assert "/manifest.webmanifest" in settings["precache"]
     assert "/static/css/app.css" in settings["precache"]
     assert "/static/vendor/htmx-2.0.11.min.js" in settings["precache"]
-    assert settings["imports"] == ["/static/js/offline-queue.js"]
+    # The queue first (the reminders' push handlers use it), then what features add.
+    assert settings["imports"] == ["/static/js/offline-queue.js", "/static/js/sw-push.js"]
     for url in settings["precache"]:
         assert status_of(client, url) == 200, url
 
@@ -70,7 +71,7 @@ def test_worker_imports_and_precaches_other_features_scripts(database_uri, tmp_p
     extended.config["WORKER_SCRIPTS"].append("/static/js/app.js")
     before = settings_of(plain.test_client().get("/sw.js").get_data(as_text=True))
     after = settings_of(extended.test_client().get("/sw.js").get_data(as_text=True))
-    assert after["imports"] == ["/static/js/offline-queue.js", "/static/js/app.js"]
+    assert after["imports"] == [*before["imports"], "/static/js/app.js"]
     assert "/static/js/app.js" in after["precache"]
     # Another feature's script is part of the shell: a new list is a new version.
     assert before["version"] != after["version"]

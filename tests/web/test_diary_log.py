@@ -178,3 +178,11 @@ def test_chart_range_swaps_only_the_chart(client, logged_in):
         .lstrip()
         .startswith('<section class="card chart-card" id="chart"')
     )
+
+
+def test_a_history_restore_gets_the_whole_page(client, logged_in):
+    # The back button, with htmx's history cache off, asks again with HX-Request set.
+    headers = htmx({"HX-History-Restore-Request": "true"})
+    page = client.get("/diary", headers=headers).get_data(as_text=True)
+    assert "<html" in page
+    assert "<html" not in client.get("/diary?range=90", headers=htmx()).get_data(as_text=True)

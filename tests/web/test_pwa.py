@@ -172,3 +172,13 @@ def test_racing_replays_store_an_entry_once(app, user):
         t.join()
     assert sorted(statuses) == [200, 201]
     assert count_entries(app) == 1
+
+
+def test_every_script_and_stylesheet_of_a_page_is_in_the_shell(client, logged_in):
+    # A page's own files must open offline too: the shell list and base.html agree.
+    precache = set(settings_of(client.get("/sw.js").get_data(as_text=True))["precache"])
+    page = client.get("/today").get_data(as_text=True)
+    assets = re.findall(r'<script src="([^"]+)"', page)
+    assets += re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert assets
+    assert {url.split("?")[0] for url in assets} <= precache

@@ -20,6 +20,7 @@ SHELL_STATIC = (
     "css/app.css",
     "js/app.js",
     "js/offline-queue.js",
+    "js/live-flags.js",
     "vendor/htmx-2.0.11.min.js",
     "icons/icon-192.png",
     "icons/icon-512.png",

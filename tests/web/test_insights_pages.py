@@ -150,3 +150,18 @@ def test_another_persons_diary_never_shows(client, logged_in, other_user, entry_
     findings = client.get("/api/insights").get_json()
     assert findings["urgency"] == "self_care"
     assert findings["entries_considered"] == 0
+
+
+def test_a_flag_once_raised_stays_beside_its_entry_in_the_diary(
+    client, logged_in, user, entry_factory
+):
+    old = entry_factory(user, date=days_ago(20), pain=3, **CALF_SIGNS)
+    quiet = entry_factory(user, date=days_ago(19), pain=2)
+    assert client.get("/api/insights").get_json()["urgency"] == "self_care"
+    page = client.get("/diary").get_data(as_text=True)
+    old_entry = page[page.index(f'id="entry-{old.id}"') :]
+    old_entry = old_entry[: old_entry.index("</article>")]
+    assert 'class="entry-flag flag-emergency"' in old_entry
+    assert "deep vein thrombosis" in old_entry
+    quiet_entry = page[page.index(f'id="entry-{quiet.id}"') :]
+    assert "entry-flag" not in quiet_entry[: quiet_entry.index("</article>")]

@@ -148,3 +148,13 @@ def test_export_page_shows_the_default_range_and_the_formats(client, diary):
     for kind in ("report.pdf", "diary.csv", "diary.json", "fhir.json"):
         assert f"/export/{kind}" in html
     assert "Exports for my doctor" in client.get("/account").get_data(as_text=True)
+
+
+def test_the_report_lists_every_flag_of_the_period_not_only_those_still_open(client, diary):
+    # Pain 8 on 10 Nov is more than 14 days before the period's end: the findings of
+    # 25 Nov no longer hold it, but the doctor must still read it, with its date.
+    response = client.get("/export/report.pdf?from=2026-11-01&to=2026-11-25")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    flat = " ".join(text.split())
+    assert "Severe pain, or pain that stops you bearing weight" in flat
+    assert "Raised on: 10 Nov 2026" in flat

@@ -18,7 +18,7 @@ from webapp.diary.chart import build_pain_chart
 from webapp.diary.forms import DETAIL_GROUPS, EntryForm
 from webapp.htmx import render_page_or_fragment, wants_fragment
 from webapp.insights import URGENCY_HEADLINES, client_red_flag_rules
-from webapp.insights.from_diary import findings_for, flags_raised_by
+from webapp.insights.from_diary import findings_for, flags_by_entry, flags_raised_by
 from webapp.models import Entry
 
 bp = Blueprint("diary", __name__)
@@ -175,7 +175,13 @@ def history() -> ResponseReturnValue:
         (week, list(items)) for week, items in groupby(page, key=lambda e: _week_start(e.date))
     ]
     next_before = page[-1].date if page else None
-    context = {"weeks": grouped, "more": more, "next_before": next_before}
+    context = {
+        "weeks": grouped,
+        "more": more,
+        "next_before": next_before,
+        # A flag once raised stays visible beside the entry that raised it.
+        "flags_of": flags_by_entry(current_user, page),
+    }
     if before:
         # "Load more" asks only for the next weeks, as a fragment.
         return render_page_or_fragment("diary/history.html", "diary/_weeks.html", **context)

@@ -5,7 +5,12 @@ Pure Python (no Flask, no SQLAlchemy), so the web views, the CLI and tests share
 
 from __future__ import annotations
 
-from webapp.insights.engine import client_red_flag_rules, evaluate
+from webapp.insights.engine import (
+    client_red_flag_rules,
+    evaluate,
+    red_flags_between,
+    red_flags_by_day,
+)
 from webapp.insights.findings import (
     Advice,
     Cause,
@@ -48,4 +53,6 @@ __all__ = [
     "RedFlag",
     "client_red_flag_rules",
     "evaluate",
+    "red_flags_between",
+    "red_flags_by_day",
 ]

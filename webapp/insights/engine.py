@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -160,6 +161,45 @@ def client_red_flag_rules() -> list[dict[str, Any]]:
             }
         )
     return rules
+
+
+def red_flags_by_day(
+    entries: Iterable[Any], first: dt.date, last: dt.date
+) -> list[tuple[dt.date, RedFlag]]:
+    """The red flags raised on each logged day from ``first`` to ``last``, with the day.
+
+    Each day is judged as of itself, as ``evaluate`` judged it then, and a flag
+    counts on that day only when the day's own entries are part of its evidence:
+    so a flag once raised stays visible in the history (diary-schema.md), and a
+    flag still open from an earlier day is not raised again by a quiet day.
+    """
+    diary = prepare(entries, last, (last - first).days + _LOOKBACK_DAYS)
+    dates = [entry["date"] for entry in diary]  # oldest first, as prepare sorts them
+    raised = []
+    for day in sorted({d for d in dates if d >= first}):
+        window_start = day - dt.timedelta(days=_LOOKBACK_DAYS - 1)
+        as_of_then = diary[bisect_left(dates, window_start) : bisect_right(dates, day)]
+        for flag in _judge_red_flags(as_of_then, day):
+            if any(item.date == day.isoformat() for item in flag.evidence):
+                raised.append((day, flag))
+    return raised
+
+
+def red_flags_between(entries: Iterable[Any], first: dt.date, last: dt.date) -> list[RedFlag]:
+    """Every red flag raised from ``first`` to ``last``, once each, with all its evidence."""
+    by_code: dict[str, RedFlag] = {}
+    for _day, flag in red_flags_by_day(entries, first, last):
+        seen = by_code.get(flag.code)
+        evidence = flag.evidence if seen is None else [*seen.evidence, *flag.evidence]
+        by_code[flag.code] = RedFlag(
+            code=flag.code,
+            urgency=flag.urgency,
+            title=flag.title,
+            advice=flag.advice,
+            passage=flag.passage,
+            evidence=_sorted_evidence(evidence),
+        )
+    return sorted(by_code.values(), key=lambda f: (-_URGENCY_RANK[f.urgency], f.code != _DVT))
 
 
 # ------------------------------------------------------------ helpers

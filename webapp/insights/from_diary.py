@@ -8,11 +8,12 @@ the doctor's report all judge the same stretch of the diary.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Any
 
 from webapp.diary import store
-from webapp.insights import evaluate
-from webapp.models import User
+from webapp.insights import evaluate, red_flags_between, red_flags_by_day
+from webapp.models import Entry, User
 
 # The engine looks back at most four weeks for causes and two for red flags;
 # ninety days lets it see what came before without reading a whole history.
@@ -33,3 +34,24 @@ def flags_raised_by(findings: dict[str, Any], entry_id: str) -> list[dict[str, A
         for flag in findings["red_flags"]
         if any(item.get("entry_id") == entry_id for item in flag["evidence"])
     ]
+
+
+def red_flags_in(user: User, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    """Every red flag ``user``'s diary raised from ``first`` to ``last`` (for the doctor)."""
+    entries = store.entries_between(user, first - dt.timedelta(days=LOOKBACK_DAYS), last)
+    return [asdict(flag) for flag in red_flags_between(entries, first, last)]
+
+
+def flags_by_entry(user: User, shown: list[Entry]) -> dict[str, list[dict[str, Any]]]:
+    """The red flags each of the ``shown`` entries raised on its day, by entry id."""
+    if not shown:
+        return {}
+    first, last = min(e.date for e in shown), max(e.date for e in shown)
+    entries = store.entries_between(user, first - dt.timedelta(days=LOOKBACK_DAYS), last)
+    wanted = {entry.id for entry in shown}
+    by_entry: dict[str, list[dict[str, Any]]] = {}
+    for day, flag in red_flags_by_day(entries, first, last):
+        raisers = {e.entry_id for e in flag.evidence if e.date == day.isoformat()} & wanted
+        for entry_id in sorted(raisers):
+            by_entry.setdefault(entry_id, []).append(asdict(flag))
+    return by_entry

@@ -13,6 +13,7 @@ from typing import Any
 from webapp.diary import store as diary_store
 from webapp.diary.chart import PainChart, build_pain_chart
 from webapp.insights import evaluate
+from webapp.insights.from_diary import red_flags_in
 from webapp.models import Entry, User
 from webapp.share.summary import Period, ReportSummary, summarise
 
@@ -29,9 +30,15 @@ class PeriodReport:
     generated_at: dt.datetime
 
 
-def evaluate_findings(entries: list[Entry], today: dt.date) -> dict[str, Any]:
-    """The insights engine's findings as of ``today`` (the period's last day), as a dict."""
-    return evaluate(entries, today).to_dict()
+def period_findings(owner: User, entries: list[Entry], period: Period) -> dict[str, Any]:
+    """The findings as of the period's last day, with every red flag raised in the period.
+
+    A doctor needs each flag of the period with its dates, not only those still open
+    on its last day (a suspected DVT two months ago matters at the appointment).
+    """
+    findings = evaluate(entries, period.end).to_dict()
+    findings["red_flags"] = red_flags_in(owner, period.start, period.end)
+    return findings
 
 
 def build_period_report(owner: User, period: Period) -> PeriodReport:
@@ -44,6 +51,6 @@ def build_period_report(owner: User, period: Period) -> PeriodReport:
         diary=diary,
         summary=summarise(diary, period),
         chart=build_pain_chart(diary, period.start, period.end),
-        findings=evaluate_findings(entries, period.end),
+        findings=period_findings(owner, entries, period),
         generated_at=dt.datetime.now(dt.UTC),
     )

@@ -75,8 +75,10 @@
       item.className = "live-flag flag-" + rule.urgency;
       var heading = document.createElement("strong");
       heading.textContent = rule.headline;
+      // Short, because it stays on screen over the form: the full advice comes with
+      // the saved entry and on /insights.
       var advice = document.createElement("p");
-      advice.textContent = rule.title + ": " + rule.advice;
+      advice.textContent = rule.title + ".";
       item.appendChild(heading);
       item.appendChild(advice);
       box.appendChild(item);

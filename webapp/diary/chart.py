@@ -69,7 +69,8 @@ class PainChart:
             return f"No pain logged from {period}."
         worst = max(self.days, key=lambda d: (d.worst, d.day))
         return (
-            f"From {period}: {self.days_logged} days logged, average worst pain "
+            f"From {period}: {self.days_logged} day{'s' if self.days_logged != 1 else ''} "
+            f"logged, average worst pain "
             f"{self.average} out of 10, highest {worst.worst} on {worst.day:%-d %b}."
         )
 
@@ -91,11 +92,12 @@ def build_pain_chart(
     start: dt.date,
     end: dt.date,
     *,
-    width: int = 640,
-    height: int = 220,
+    width: int = 400,
+    height: int = 200,
 ) -> PainChart:
     """Lay out the chart of worst pain per day from ``start`` to ``end``."""
-    left, right, top, bottom = 34, width - 10, 12, height - 28
+    # Room on the right for half of the last date label, which is centred on its tick.
+    left, right, top, bottom = 34, width - 24, 12, height - 28
     span = max((end - start).days, 1)
     days = [d for d in daily_worst(entries) if start <= d.day <= end]
 

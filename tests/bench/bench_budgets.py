@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench.bench_http import free_port, log_in, wait_for  # noqa: E402
+from tests.bench.bench_http import free_port, log_in, start_gunicorn, wait_for  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, PHONE  # noqa: E402
 
 LIGHTHOUSE_VERSION = "12.8.2"
@@ -146,38 +146,16 @@ def main() -> None:
         env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            # Migrated beforehand, not in the workers: Alembic's logging setup there
-            # silences gunicorn's access log, which this script reads.
-            "FOSSA_AUTO_MIGRATE": "0",
+            "FOSSA_AUTO_MIGRATE": "1",
             "SECRET_KEY": "bench-only-secret",
             "RATELIMIT_ENABLED": "0",
         }
-        subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "webapp:create_app", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "webapp:create_app()",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "info",  # access lines are logged at info
-                "--error-logfile",
-                str(Path(tmp) / "error.log"),
-                "--access-logfile",
-                str(access_log),
-            ],
-            cwd=ROOT,
-            env=env,
+        server = start_gunicorn(
+            env,
+            port,
+            *("--log-level", "info"),  # access lines are logged at info
+            *("--error-logfile", str(Path(tmp) / "error.log")),
+            *("--access-logfile", str(access_log)),
         )
         try:
             wait_for(f"{base}/healthz")

@@ -52,6 +52,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_gunicorn(env: dict[str, str], port: int, *options: str) -> subprocess.Popen:
+    """The app under gunicorn with 2 workers, as the Procfile runs it."""
+    command = [sys.executable, "-m", "gunicorn", "webapp:create_app()", "--workers", "2"]
+    command += ["--bind", f"127.0.0.1:{port}", *options]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
 def wait_for(url: str, seconds: float = 20) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -116,22 +123,7 @@ def main() -> None:
             "SECRET_KEY": "bench-only-secret",
             "RATELIMIT_ENABLED": "0",
         }
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "webapp:create_app()",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
+        server = start_gunicorn(env, port, "--log-level", "warning")
         try:
             wait_for(f"{base}/healthz")
             cookie, token = log_in(base)

@@ -186,8 +186,6 @@ def register_template_helpers(app: Flask) -> None:
     from webapp.diary import format as diary_format
 
     app.jinja_env.globals["diary_format"] = diary_format
-    # Lets a template link to a feature only when its blueprint is registered.
-    app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
     app.jinja_env.filters["long_date"] = _long_date
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from webapp.diary.format import BOOLEANS, ENUMS, FIELD_LABELS, LISTS, label
@@ -191,14 +191,7 @@ def red_flags_between(entries: Iterable[Any], first: dt.date, last: dt.date) -> 
     for _day, flag in red_flags_by_day(entries, first, last):
         seen = by_code.get(flag.code)
         evidence = flag.evidence if seen is None else [*seen.evidence, *flag.evidence]
-        by_code[flag.code] = RedFlag(
-            code=flag.code,
-            urgency=flag.urgency,
-            title=flag.title,
-            advice=flag.advice,
-            passage=flag.passage,
-            evidence=_sorted_evidence(evidence),
-        )
+        by_code[flag.code] = replace(flag, evidence=_sorted_evidence(evidence))
     return sorted(by_code.values(), key=lambda f: (-_URGENCY_RANK[f.urgency], f.code != _DVT))
 
 

@@ -22,8 +22,11 @@ from flask import Flask
 from playwright.sync_api import expect
 
 from tests.browser.actions import register, serious_violations
-from tests.support import empty_tables, make_app
-from tests.web.reminders_support import VAPID_PUBLIC, PushReceiver, reminders_overrides
+from tests.web.reminders_support import (
+    PushReceiver,
+    reminders_app,
+    running_receiver,
+)
 from webapp.extensions import db
 from webapp.models import Entry
 
@@ -77,16 +80,13 @@ CLICK = """
 
 @pytest.fixture(scope="module")
 def receiver() -> Iterator[PushReceiver]:
-    server = PushReceiver(VAPID_PUBLIC)
-    yield server
-    server.stop()
+    with running_receiver() as server:
+        yield server
 
 
 @pytest.fixture
 def app(database_uri: str, tmp_path: Any, receiver: PushReceiver) -> Iterator[Flask]:
-    app = make_app(database_uri, tmp_path / "instance", **reminders_overrides(receiver))
-    yield app
-    empty_tables(app)
+    yield from reminders_app(database_uri, tmp_path / "instance", receiver)
 
 
 def wait_for(page: Any, check: Any, timeout: float = 10.0) -> Any:

@@ -16,8 +16,11 @@ import os
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import http_ece
@@ -215,3 +218,24 @@ def reminders_overrides(receiver: PushReceiver) -> dict[str, Any]:
         "REMINDER_PUSH_BACKOFF": 0,
         "REMINDER_PUSH_TIMEOUT": 3,
     }
+
+
+@contextmanager
+def running_receiver() -> Iterator[PushReceiver]:
+    """A push service on 127.0.0.1 for the tests of a module."""
+    server = PushReceiver(VAPID_PUBLIC)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def reminders_app(database_uri: str, instance_path: Path, receiver: PushReceiver) -> Iterator[Any]:
+    """The app sending to ``receiver``, for an ``app`` fixture (``yield from``)."""
+    from tests.support import empty_tables, make_app
+
+    receiver.deliveries.clear()
+    receiver.rejected.clear()
+    app = make_app(database_uri, instance_path, **reminders_overrides(receiver))
+    yield app
+    empty_tables(app)

@@ -17,7 +17,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.support import AuthActions, create_user, csrf_of, empty_tables, htmx, make_app
-from tests.web.reminders_support import VAPID_PUBLIC, PushReceiver, reminders_overrides
+from tests.web.reminders_support import (
+    VAPID_PUBLIC,
+    PushReceiver,
+    reminders_app,
+    reminders_overrides,
+    running_receiver,
+)
 from webapp.extensions import db
 from webapp.models import PushSubscription, ReminderSettings, User
 from webapp.reminders.delivery import push_sender, send_due_reminders
@@ -36,18 +42,13 @@ DUE = dt.datetime(2026, 11, 26, 19, 0, tzinfo=dt.UTC)
 
 @pytest.fixture(scope="module")
 def receiver() -> Iterator[PushReceiver]:
-    server = PushReceiver(VAPID_PUBLIC)
-    yield server
-    server.stop()
+    with running_receiver() as server:
+        yield server
 
 
 @pytest.fixture
 def app(database_uri: str, tmp_path: Any, receiver: PushReceiver) -> Iterator[Flask]:
-    receiver.deliveries.clear()
-    receiver.rejected.clear()
-    app = make_app(database_uri, tmp_path / "instance", **reminders_overrides(receiver))
-    yield app
-    empty_tables(app)
+    yield from reminders_app(database_uri, tmp_path / "instance", receiver)
 
 
 def api_put(client: FlaskClient, auth: AuthActions, body: Any) -> Any:

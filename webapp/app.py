@@ -11,7 +11,8 @@ from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from webapp.config import DEFAULT_INSTANCE, PROJECT_ROOT, load_config
-from webapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from webapp.extensions import compress, csrf, db, htmx, limiter, login_manager, migrate
+from webapp.static_files import init_static_files
 
 # No inline script anywhere: scripts are files under static/. Inline style
 # attributes stay allowed for the server-drawn SVG chart only via classes.
@@ -54,6 +55,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    # First registered, so its after_request runs last: it compresses the final body.
+    compress.init_app(app)
+    init_static_files(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)

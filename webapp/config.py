@@ -91,6 +91,27 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY"),
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:reminders@fossa.invalid"),
         "ENTRIES_PAGE_WEEKS": 4,
+        # Text answers compressed when the client accepts it: Brotli, else gzip, at
+        # levels that cost well under a millisecond a page (tests/bench/bench_http.py).
+        # Streamed exports are compressed chunk by chunk, never buffered whole.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],
+        "COMPRESS_BR_LEVEL": 5,
+        "COMPRESS_LEVEL": 5,
+        "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/plain",
+            "text/csv",
+            "text/calendar",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/fhir+json",
+            "application/manifest+json",
+            "image/svg+xml",
+        ],
     }
     config.update(overrides)
     return config

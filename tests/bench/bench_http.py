@@ -1,17 +1,28 @@
-"""HTTP throughput and latency of the log's hot paths under gunicorn, measured by wrk.
+"""HTTP throughput, latency and server CPU of Fossa's pages under gunicorn, measured by wrk.
 
-Starts gunicorn (2 workers) on a throwaway SQLite database, logs a person in, and
-loads, each for a fixed time: GET /healthz (a hello-world baseline served by the
-same server), GET /today and POST /api/entries (a new entry every request).
-Prints requests/s, p50 and p99 latency, and each figure's ratio to hello-world.
+For each database (SQLite always; PostgreSQL when --postgres or BENCH_POSTGRES_URL
+names one, whose tables this script DROPS and re-creates), starts gunicorn as the
+Procfile does (gunicorn.conf.py), registers a person, gives them 90 days of daily
+entries, then loads each route for a fixed time: GET /healthz (the hello-world
+baseline served by the same server), GET /today, GET /diary, GET /insights, the
+default PDF report and POST /api/entries (a new entry every request, run last so
+it does not grow the diary the other pages read).
 
-Usage: python tests/bench/bench_http.py [--seconds 10] [--connections 8]
+Prints requests/s, p50 and p99 latency, the ratio of req/s to hello world in the
+same run, and the server's CPU per request: user + system time of gunicorn's
+processes (from /proc) over the run, divided by the requests wrk completed. On a
+shared machine the CPU figure is the steadier one.
+
+Usage: python tests/bench/bench_http.py [--seconds 5] [--connections 8]
+       [--postgres postgresql://postgres@127.0.0.1:5432/fossa_bench] [--only sqlite]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -39,11 +50,12 @@ local counter = 0
 request = function()
   counter = counter + 1
   local id = string.format("%08x-0000-4000-8000-%012d", counter, tag)
-  local body = '{"id":"' .. id .. '","date":"2026-11-20","pain":4,'
+  local body = '{"id":"' .. id .. '","date":"DAY","pain":4,'
     .. '"activity":"running","locations":["center"]}'
   return wrk.format(nil, "/api/entries", nil, body)
 end
 """
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -53,13 +65,13 @@ def free_port() -> int:
 
 
 def start_gunicorn(env: dict[str, str], port: int, *options: str) -> subprocess.Popen:
-    """The app under gunicorn with 2 workers, as the Procfile runs it."""
-    command = [sys.executable, "-m", "gunicorn", "webapp:create_app()", "--workers", "2"]
+    """The app under gunicorn as the Procfile runs it (gunicorn.conf.py), on this port."""
+    command = [sys.executable, "-m", "gunicorn", "webapp:create_app()", "-c", "gunicorn.conf.py"]
     command += ["--bind", f"127.0.0.1:{port}", *options]
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
-def wait_for(url: str, seconds: float = 20) -> None:
+def wait_for(url: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -90,67 +102,145 @@ def log_in(base: str) -> tuple[str, str]:
     return cookie, api_token
 
 
-def run_wrk(url: str, seconds: int, connections: int, headers: list[str], script: str | None):
+def seed_diary(base: str, cookie: str, token: str, days: int, today: dt.date) -> None:
+    """One realistic entry a day for ``days`` days up to yesterday, through the JSON API."""
+    sys.path.insert(0, str(ROOT))
+    from tests.bench.bench_pdf import daily_diary
+
+    for entry in daily_diary(days):
+        shift = (today - dt.timedelta(days=1)) - dt.date(2026, 11, 26)
+        entry["date"] = (dt.date.fromisoformat(entry["date"]) + shift).isoformat()
+        request = urllib.request.Request(  # noqa: S310 (local server)
+            f"{base}/api/entries",
+            data=json.dumps(entry).encode(),
+            headers={"Cookie": cookie, "X-CSRFToken": token, "Content-Type": "application/json"},
+        )
+        urllib.request.urlopen(request, timeout=10).read()  # noqa: S310
+
+
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU of the gunicorn master and its live workers, in seconds."""
+    pids = [master]
+    children = Path(f"/proc/{master}/task/{master}/children")
+    if children.exists():
+        pids += [int(pid) for pid in children.read_text().split()]
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
+
+
+def run_wrk(
+    url: str, seconds: int, connections: int, headers: list[str], script: str | None, master: int
+) -> tuple[float, float, float, int, float]:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for header in headers:
         command += ["-H", header]
     if script:
         command += ["-s", script]
+    cpu_before = server_cpu_seconds(master)
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    cpu = server_cpu_seconds(master) - cpu_before
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    count = int(re.search(r"(\d+) requests in", output).group(1))
 
     def latency(pct: str) -> float:
         value, unit = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", output).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rps, latency("50"), latency("99"), int(errors.group(1)) if errors else 0
+    cpu_ms = cpu * 1000 / count if count else float("nan")
+    return rps, latency("50"), latency("99"), int(errors.group(1)) if errors else 0, cpu_ms
+
+
+def reset_postgres(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA public CASCADE")
+        connection.execute("CREATE SCHEMA public")
+
+
+def bench_database(label: str, database_url: str, args: argparse.Namespace, tmp: Path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "FOSSA_AUTO_MIGRATE": "1",
+        "SECRET_KEY": "bench-only-secret",
+        "RATELIMIT_ENABLED": "0",
+    }
+    server = start_gunicorn(env, port, "--log-level", "warning", "--access-logfile", "/dev/null")
+    try:
+        wait_for(f"{base}/healthz")
+        cookie, token = log_in(base)
+        today = dt.datetime.now(dt.UTC).date()
+        seed_diary(base, cookie, token, args.days, today)
+        script = tmp / f"post_entry_{label}.lua"
+        script.write_text(POST_ENTRY_LUA.replace("DAY", (today - dt.timedelta(days=2)).isoformat()))
+        auth = [f"Cookie: {cookie}", "Accept-Encoding: gzip, br"]
+        runs = [
+            ("GET /healthz (hello world)", f"{base}/healthz", ["Accept-Encoding: gzip, br"], None),
+            ("GET /today", f"{base}/today", auth, None),
+            ("GET /diary (90 days)", f"{base}/diary", auth, None),
+            ("GET /insights", f"{base}/insights", auth, None),
+            ("GET /export/report.pdf (90 d)", f"{base}/export/report.pdf", auth, None),
+            ("POST /api/entries", base, [*auth, f"X-CSRFToken: {token}"], str(script)),
+        ]
+        results = []
+        for name, url, headers, lua in runs:
+            seconds = args.seconds
+            results.append(
+                (name, *run_wrk(url, seconds, args.connections, headers, lua, server.pid))
+            )
+        # Hello world again at the end: the machine is shared, the ratio uses the mean.
+        again = run_wrk(f"{base}/healthz", args.seconds, args.connections, [], None, server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=15)
+    hello = results[0]
+    base_rps = (hello[1] + again[0]) / 2
+    print()
+    print(
+        f"{label}: gunicorn.conf.py, wrk -t2 -c{args.connections} -d{args.seconds}s, "
+        f"{os.cpu_count()} cores, {args.days} days of entries "
+        f"(hello world {hello[1]:.0f} then {again[0]:.0f} req/s)"
+    )
+    print(
+        f"{'route':32} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs hello':>9} "
+        f"{'CPU ms/req':>11} {'non-2xx':>8}"
+    )
+    for name, rps, p50, p99, errors, cpu in results:
+        print(
+            f"{name:32} {rps:8.0f} {p50:8.2f} {p99:8.2f} {rps / base_rps:9.2f} "
+            f"{cpu:11.2f} {errors:8d}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"))
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            "FOSSA_AUTO_MIGRATE": "1",
-            "SECRET_KEY": "bench-only-secret",
-            "RATELIMIT_ENABLED": "0",
-        }
-        server = start_gunicorn(env, port, "--log-level", "warning")
-        try:
-            wait_for(f"{base}/healthz")
-            cookie, token = log_in(base)
-            script = Path(tmp) / "post_entry.lua"
-            script.write_text(POST_ENTRY_LUA)
-            auth = [f"Cookie: {cookie}"]
-            runs = [
-                ("GET /healthz (hello world)", f"{base}/healthz", [], None),
-                ("GET /today", f"{base}/today", auth, None),
-                ("POST /api/entries", base, [*auth, f"X-CSRFToken: {token}"], str(script)),
-            ]
-            results = [
-                (name, *run_wrk(url, args.seconds, args.connections, h, s))
-                for name, url, h, s in runs
-            ]
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=10)
-
-    base_rps = results[0][1]
-    print(
-        f"gunicorn 2 workers, SQLite, wrk -t2 -c{args.connections} -d{args.seconds}s, "
-        f"{os.cpu_count()} cores"
-    )
-    print(f"{'route':30} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs hello':>9} {'non-2xx':>8}")
-    for name, rps, p50, p99, errors in results:
-        print(f"{name:30} {rps:9.0f} {p50:8.2f} {p99:8.2f} {rps / base_rps:9.2f} {errors:8d}")
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        if args.only in (None, "sqlite"):
+            bench_database("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args, tmp)
+        if args.only in (None, "postgresql"):
+            if not args.postgres:
+                print("\nPostgreSQL skipped: pass --postgres URL (its tables are dropped)")
+                return
+            reset_postgres(args.postgres)
+            bench_database("PostgreSQL", args.postgres, args, tmp)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from tests.support import count_entries, create_user, csrf_of, make_app
+from webapp.static_files import hashed_static_url
 
 
 def status_of(client, url: str) -> int:
@@ -49,7 +50,7 @@ def test_pages_link_the_manifest_and_the_ios_tags(client):
     assert status_of(client, "/static/icons/apple-touch-icon-180.png") == 200
 
 
-def test_worker_is_served_at_root_scope_uncached(client):
+def test_worker_is_served_at_root_scope_uncached(app, client):
     response = client.get("/sw.js")
     assert response.status_code == 200
     assert response.mimetype == "text/javascript"
@@ -57,10 +58,15 @@ def test_worker_is_served_at_root_scope_uncached(client):
     settings = settings_of(response.get_data(as_text=True))
     assert "/offline" in settings["precache"]
     assert "/manifest.webmanifest" in settings["precache"]
-    assert "/static/css/app.css" in settings["precache"]
-    assert "/static/vendor/htmx-2.0.11.min.js" in settings["precache"]
+    # The content-hashed names the pages load (webapp/static_files.py).
+    assert hashed_static_url(app, "/static/css/app.css") in settings["precache"]
+    assert hashed_static_url(app, "/static/vendor/htmx-2.0.11.min.js") in settings["precache"]
+    assert "/static/css/app.css" not in settings["precache"]
     # The queue first (the reminders' push handlers use it), then what features add.
-    assert settings["imports"] == ["/static/js/offline-queue.js", "/static/js/sw-push.js"]
+    assert settings["imports"] == [
+        hashed_static_url(app, "/static/js/offline-queue.js"),
+        hashed_static_url(app, "/static/js/sw-push.js"),
+    ]
     for url in settings["precache"]:
         assert status_of(client, url) == 200, url
 
@@ -71,8 +77,9 @@ def test_worker_imports_and_precaches_other_features_scripts(database_uri, tmp_p
     extended.config["WORKER_SCRIPTS"].append("/static/js/app.js")
     before = settings_of(plain.test_client().get("/sw.js").get_data(as_text=True))
     after = settings_of(extended.test_client().get("/sw.js").get_data(as_text=True))
-    assert after["imports"] == [*before["imports"], "/static/js/app.js"]
-    assert "/static/js/app.js" in after["precache"]
+    app_js = hashed_static_url(extended, "/static/js/app.js")
+    assert after["imports"] == [*before["imports"], app_js]
+    assert app_js in after["precache"]
     # Another feature's script is part of the shell: a new list is a new version.
     assert before["version"] != after["version"]
 

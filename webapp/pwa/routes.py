@@ -26,6 +26,7 @@ from flask_wtf.csrf import generate_csrf
 
 from webapp.diary import format as diary_format
 from webapp.pwa import shell
+from webapp.static_files import hashed_static_url
 
 bp = Blueprint("pwa", __name__)
 
@@ -85,6 +86,7 @@ def service_worker() -> Response:
         manifest_url=url_for("pwa.manifest"),
         worker_scripts=app.config["WORKER_SCRIPTS"],
         page_timeout_ms=app.config["PWA_PAGE_TIMEOUT_MS"],
+        hashed=lambda url: hashed_static_url(app, url),
     )
     response = make_response(render_template("pwa/sw.js", settings=settings))
     response.mimetype = "text/javascript"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ SHELL_STATIC = (
     "js/offline-queue.js",
     "js/live-flags.js",
     "vendor/htmx-2.0.11.min.js",
+    "icons/icon-48.png",
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/icon-maskable-512.png",
@@ -61,12 +62,18 @@ def worker_settings(
     manifest_url: str,
     worker_scripts: Sequence[str],
     page_timeout_ms: int,
+    hashed: Callable[[str], str] = lambda url: url,
 ) -> dict[str, Any]:
-    """What the worker template needs, as one JSON-ready dict."""
+    """What the worker template needs, as one JSON-ready dict.
+
+    ``hashed`` maps a static URL to the content-hashed URL the pages load (see
+    webapp/static_files.py), so the worker precaches and imports exactly those.
+    """
     static_url = static_url.rstrip("/")
     queue_script = f"{static_url}/js/offline-queue.js"
     imports = [queue_script, *[s for s in worker_scripts if s != queue_script]]
-    precache = [offline_url, manifest_url, *(f"{static_url}/{p}" for p in SHELL_STATIC)]
+    imports = list(dict.fromkeys(hashed(s) for s in imports))
+    precache = [offline_url, manifest_url, *(hashed(f"{static_url}/{p}") for p in SHELL_STATIC)]
     precache += [s for s in imports if s not in precache]
     return {
         "version": version,

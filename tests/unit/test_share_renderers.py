@@ -279,3 +279,35 @@ def test_link_states():
     assert links.link_state(later, None, now) == "active"
     assert links.link_state(now, None, now) == "expired"
     assert links.link_state(later.replace(tzinfo=None), now, now) == "revoked"
+
+
+def test_pdf_fonts_are_cut_once_and_the_full_face_is_used_for_rarer_scripts():
+    if report_pdf._find_font() is None:
+        pytest.skip("DejaVu is not installed here")
+    period = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 10))
+    entries = diary()
+
+    def render(name: str) -> bytes:
+        return report_pdf.render_report_pdf(
+            summary=summarise(entries, period),
+            entries=entries,
+            findings=FINDINGS,
+            generated_at=GENERATED,
+            patient_name=name,
+        )
+
+    common = render("Zoë Müller")
+    # Armenian is in DejaVu but not in the cut faces: the full faces draw it.
+    rare = render("Անի Zoë")
+    assert "Zoë Müller" in pdf_text(common)
+    assert "Անի Zoë" in pdf_text(rare)
+    regular, bold = report_pdf._find_font()
+    cut, cover, full_cover = report_pdf._subset_of(regular)
+    assert cut.stat().st_size < regular.stat().st_size / 2
+    assert ord("ë") in cover and ord("✓") in cover and ord("Ա") not in cover
+    assert ord("Ա") in full_cover
+    assert report_pdf._fonts_for((regular, bold), "Zoë ✓")[0] == cut
+    assert report_pdf._fonts_for((regular, bold), "Անի")[0] == regular
+    # A character no DejaVu face has does not force the slow path either.
+    assert report_pdf._fonts_for((regular, bold), "Zoë \U0001f9b5")[0] == cut
+    assert len(report_pdf._subsets) >= 2

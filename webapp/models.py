@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -32,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.diary import format as diary_format
+from webapp.diary.version import reads_diary
 from webapp.extensions import db
 
 # argon2id, memory-hard; the library's defaults follow RFC 9106's second choice.
@@ -65,6 +67,12 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str | None] = mapped_column(String(100))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Bumped by every write to what the insights engine reads (webapp/diary/version.py):
+    # the findings cache keys on it. It starts at a random number, so a person who
+    # gets the id of a deleted account (SQLite reuses ids) never meets its findings.
+    diary_version: Mapped[int] = mapped_column(
+        BigInteger, default=lambda: secrets.randbits(62), server_default="0"
+    )
 
     entries: Mapped[list[Entry]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -84,6 +92,7 @@ class User(UserMixin, db.Model):
             return False
 
 
+@reads_diary
 class Entry(db.Model):
     """One occasion of pain (or of no pain) on one day, in fossa-diary/1 terms.
 

@@ -18,7 +18,12 @@ from webapp.diary.chart import build_pain_chart
 from webapp.diary.forms import DETAIL_GROUPS, EntryForm
 from webapp.htmx import render_page_or_fragment, wants_fragment
 from webapp.insights import URGENCY_HEADLINES, client_red_flag_rules
-from webapp.insights.from_diary import findings_for, flags_by_entry, flags_raised_by
+from webapp.insights.from_diary import (
+    LOOKBACK_DAYS,
+    findings_for,
+    flags_by_entry,
+    flags_raised_by,
+)
 from webapp.models import Entry
 
 bp = Blueprint("diary", __name__)
@@ -171,6 +176,15 @@ def history() -> ResponseReturnValue:
     before = _parse_day(request.args.get("before"))
     weeks = 4
     page, more = store.entries_page(current_user, before, days=7 * weeks)
+    # Each entry is read once: the page, then only the lookback the red flags need
+    # before it; the chart's days lie inside those two (nothing is newer than the page).
+    earlier: list[Entry] = []
+    if page:
+        oldest = page[-1].date
+        earlier = store.entries_between(
+            current_user, oldest - dt.timedelta(days=LOOKBACK_DAYS), oldest - dt.timedelta(days=1)
+        )
+    read = earlier + page[::-1]  # oldest first
     grouped = [
         (week, list(items)) for week, items in groupby(page, key=lambda e: _week_start(e.date))
     ]
@@ -180,7 +194,7 @@ def history() -> ResponseReturnValue:
         "more": more,
         "next_before": next_before,
         # A flag once raised stays visible beside the entry that raised it.
-        "flags_of": flags_by_entry(current_user, page),
+        "flags_of": flags_by_entry(current_user, page, read),
     }
     if before:
         # "Load more" asks only for the next weeks, as a fragment.
@@ -189,7 +203,7 @@ def history() -> ResponseReturnValue:
     days = days if days in CHART_RANGES else CHART_RANGES[0]
     end = _today()
     start = end - dt.timedelta(days=days - 1)
-    chart = build_pain_chart(store.entries_between(current_user, start, end), start, end)
+    chart = build_pain_chart([e for e in read if start <= e.date <= end], start, end)
     if request.args.get("range") and wants_fragment():
         return render_page_or_fragment(
             "diary/history.html", "diary/_chart.html", chart=chart, days=days, ranges=CHART_RANGES

@@ -3,28 +3,87 @@
 The engine is pure and reads whatever it is given; this module decides which
 entries that is, so the insights page, the API, the log's red-flag banner and
 the doctor's report all judge the same stretch of the diary.
+
+Findings are cached in the process per (person, diary version, what was asked:
+the local day, or the period). Every write to what the engine reads bumps the
+person's ``diary_version`` (webapp/diary/version.py), so a cached answer is only
+served for the very diary it was made from; a new day is a new key. Cached values
+are shared: callers must not change them (copy first).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypeVar
 
 from webapp.diary import store
 from webapp.insights import evaluate, red_flags_between, red_flags_by_day
+from webapp.insights.findings import RedFlag
 from webapp.models import Entry, User
 
 # The engine looks back at most four weeks for causes and two for red flags;
 # ninety days lets it see what came before without reading a whole history.
 LOOKBACK_DAYS = 90
+CACHE_SIZE = 512
+
+V = TypeVar("V")
 
 
-def findings_for(user: User, today: dt.date | None = None) -> dict[str, Any]:
-    """The findings of ``user``'s recent diary, JSON-ready (see Findings.to_dict)."""
+class FindingsCache:
+    """A small thread-safe LRU of computed findings, keyed with the diary version."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self.enabled = True
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get_or_make(self, user: User, key: tuple[Hashable, ...], make: Callable[[], V]) -> V:
+        if not self.enabled:
+            return make()
+        full_key = (user.id, user.diary_version or 0, *key)
+        with self._lock:
+            if full_key in self._items:
+                self._items.move_to_end(full_key)
+                self.hits += 1
+                return self._items[full_key]
+            self.misses += 1
+        value = make()
+        with self._lock:
+            self._items[full_key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+cache = FindingsCache()
+
+
+def findings_for(
+    user: User, today: dt.date | None = None, entries: list[Entry] | None = None
+) -> dict[str, Any]:
+    """The findings of ``user``'s recent diary, JSON-ready (see Findings.to_dict).
+
+    ``entries``, when the caller has read them already, must hold at least the
+    LOOKBACK_DAYS up to ``today`` (more is fine: the engine keeps its window).
+    """
     today = today or store.local_today(user)
-    start = today - dt.timedelta(days=LOOKBACK_DAYS - 1)
-    return evaluate(store.entries_between(user, start, today), today).to_dict()
+
+    def make() -> dict[str, Any]:
+        start = today - dt.timedelta(days=LOOKBACK_DAYS - 1)
+        diary = entries if entries is not None else store.entries_between(user, start, today)
+        return evaluate(diary, today).to_dict()
+
+    return cache.get_or_make(user, ("today", today), make)
 
 
 def flags_raised_by(findings: dict[str, Any], entry_id: str) -> list[dict[str, Any]]:
@@ -36,22 +95,61 @@ def flags_raised_by(findings: dict[str, Any], entry_id: str) -> list[dict[str, A
     ]
 
 
-def red_flags_in(user: User, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
-    """Every red flag ``user``'s diary raised from ``first`` to ``last`` (for the doctor)."""
-    entries = store.entries_between(user, first - dt.timedelta(days=LOOKBACK_DAYS), last)
-    return [asdict(flag) for flag in red_flags_between(entries, first, last)]
+def red_flags_in(
+    user: User, first: dt.date, last: dt.date, entries: list[Entry] | None = None
+) -> list[dict[str, Any]]:
+    """Every red flag ``user``'s diary raised from ``first`` to ``last`` (for the doctor).
+
+    ``entries``, when given, must cover LOOKBACK_DAYS before ``first`` up to ``last``.
+    """
+
+    def make() -> list[dict[str, Any]]:
+        diary = entries
+        if diary is None:
+            diary = store.entries_between(user, first - dt.timedelta(days=LOOKBACK_DAYS), last)
+        return [asdict(flag) for flag in red_flags_between(diary, first, last)]
+
+    return cache.get_or_make(user, ("red_flags_in", first, last), make)
 
 
-def flags_by_entry(user: User, shown: list[Entry]) -> dict[str, list[dict[str, Any]]]:
-    """The red flags each of the ``shown`` entries raised on its day, by entry id."""
+def _flag_for_entry(base: dict[str, Any], own_evidence: list[Any]) -> dict[str, Any]:
+    return {**base, "evidence": [asdict(item) for item in own_evidence]}
+
+
+def flags_by_entry(
+    user: User, shown: list[Entry], entries: list[Entry] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The red flags each of the ``shown`` entries raised on its day, by entry id.
+
+    Each entry's copy of a flag carries that entry's own evidence only: a day with
+    many raising entries costs linear time, not the square of its entries (issue
+    11, H1). ``entries``, when given, must cover LOOKBACK_DAYS before the first
+    shown day up to the last.
+    """
     if not shown:
         return {}
     first, last = min(e.date for e in shown), max(e.date for e in shown)
-    entries = store.entries_between(user, first - dt.timedelta(days=LOOKBACK_DAYS), last)
-    wanted = {entry.id for entry in shown}
-    by_entry: dict[str, list[dict[str, Any]]] = {}
-    for day, flag in red_flags_by_day(entries, first, last):
-        raisers = {e.entry_id for e in flag.evidence if e.date == day.isoformat()} & wanted
-        for entry_id in sorted(raisers):
-            by_entry.setdefault(entry_id, []).append(asdict(flag))
-    return by_entry
+    wanted = frozenset(entry.id for entry in shown)
+
+    def make() -> dict[str, list[dict[str, Any]]]:
+        diary = entries
+        if diary is None:
+            diary = store.entries_between(user, first - dt.timedelta(days=LOOKBACK_DAYS), last)
+        by_entry: dict[str, list[dict[str, Any]]] = {}
+        for day, flag in red_flags_by_day(diary, first, last):
+            base = _flag_fields(flag)
+            own: dict[str, list[Any]] = {}
+            iso = day.isoformat()
+            for item in flag.evidence:
+                if item.date == iso and item.entry_id in wanted:
+                    own.setdefault(item.entry_id, []).append(item)
+            for entry_id in sorted(own):
+                by_entry.setdefault(entry_id, []).append(_flag_for_entry(base, own[entry_id]))
+        return by_entry
+
+    return cache.get_or_make(user, ("flags_by_entry", first, last, wanted), make)
+
+
+def _flag_fields(flag: RedFlag) -> dict[str, Any]:
+    """The flag's fields but its evidence, made once per flag (not per raising entry)."""
+    return {name: getattr(flag, name) for name in flag.__dataclass_fields__ if name != "evidence"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from webapp.diary import format as diary_format
@@ -37,12 +37,21 @@ def cell(field: str, value: Any) -> str:
     return text
 
 
-def render_diary_csv(entries: Iterable[dict[str, Any]]) -> str:
-    """The entries (fossa-diary/1 dicts, oldest first) as CSV text, BOM first."""
+def iter_diary_csv(entries: Iterable[dict[str, Any]], rows_per_chunk: int = 200) -> Iterator[str]:
+    """The CSV text in chunks of ``rows_per_chunk`` rows, for a streamed download."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out)
     writer.writerow(diary_format.FIELD_ORDER)
-    for entry in entries:
+    for count, entry in enumerate(entries, start=1):
         writer.writerow([cell(field, entry.get(field)) for field in diary_format.FIELD_ORDER])
-    return out.getvalue()
+        if count % rows_per_chunk == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def render_diary_csv(entries: Iterable[dict[str, Any]]) -> str:
+    """The entries (fossa-diary/1 dicts, oldest first) as CSV text, BOM first."""
+    return "".join(iter_diary_csv(entries))

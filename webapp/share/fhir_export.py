@@ -9,7 +9,8 @@ coded in Fossa's own code system (the fossa-diary/1 field names and values).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from webapp.diary import format as diary_format
@@ -108,6 +109,14 @@ def observation(entry: dict[str, Any], subject_name: str | None) -> dict[str, An
     return resource
 
 
+def _bundle_entry(entry: dict[str, Any], subject_name: str | None) -> dict[str, Any]:
+    return {"fullUrl": f"urn:uuid:{entry['id']}", "resource": observation(entry, subject_name)}
+
+
+def _timestamp(generated_at: dt.datetime) -> str:
+    return generated_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def render_fhir_bundle(
     entries: Iterable[dict[str, Any]],
     *,
@@ -118,9 +127,30 @@ def render_fhir_bundle(
     return {
         "resourceType": "Bundle",
         "type": "collection",
-        "timestamp": generated_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "entry": [
-            {"fullUrl": f"urn:uuid:{entry['id']}", "resource": observation(entry, subject_name)}
-            for entry in entries
-        ],
+        "timestamp": _timestamp(generated_at),
+        "entry": [_bundle_entry(entry, subject_name) for entry in entries],
     }
+
+
+def iter_fhir_bundle_json(
+    entries: Iterable[dict[str, Any]],
+    *,
+    generated_at: dt.datetime,
+    subject_name: str | None = None,
+) -> Iterator[str]:
+    """The bundle's JSON text, one Observation at a time, for a streamed download.
+
+    Byte for byte ``json.dumps(render_fhir_bundle(...), ensure_ascii=False, indent=2)``.
+    """
+    head = {"resourceType": "Bundle", "type": "collection", "timestamp": _timestamp(generated_at)}
+    opening = json.dumps(head, ensure_ascii=False, indent=2)[:-2]  # without "\n}"
+    first = True
+    for entry in entries:
+        text = json.dumps(_bundle_entry(entry, subject_name), ensure_ascii=False, indent=2)
+        text = text.replace("\n", "\n    ")
+        if first:
+            yield f'{opening},\n  "entry": [\n    {text}'
+            first = False
+        else:
+            yield f",\n    {text}"
+    yield f'{opening},\n  "entry": []\n}}' if first else "\n  ]\n}"

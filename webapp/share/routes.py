@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import segno
@@ -19,6 +20,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -30,8 +32,8 @@ from webapp.htmx import render_page_or_fragment, wants_fragment
 from webapp.models import ShareLink, User
 from webapp.share import links
 from webapp.share import store as share_store
-from webapp.share.csv_export import render_diary_csv
-from webapp.share.fhir_export import render_fhir_bundle
+from webapp.share.csv_export import iter_diary_csv
+from webapp.share.fhir_export import iter_fhir_bundle_json
 from webapp.share.forms import ExportForm, ShareLinkForm
 from webapp.share.report import PeriodReport, build_period_report
 from webapp.share.report_pdf import NOT_A_DIAGNOSIS, render_report_pdf
@@ -63,8 +65,11 @@ EXPORT_FORMATS = ("report.pdf", "diary.csv", "diary.json", "fhir.json")
 
 
 def _file_response(
-    body: bytes | str, mimetype: str, filename: str, inline: bool = False
+    body: bytes | str | Iterator[str], mimetype: str, filename: str, inline: bool = False
 ) -> Response:
+    """A download; an iterator body is streamed (in the request's context)."""
+    if not isinstance(body, bytes | str):
+        body = stream_with_context(body)
     response = Response(body, mimetype=mimetype)
     disposition = "inline" if inline else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
@@ -92,9 +97,7 @@ def render_export(report: PeriodReport, kind: str, paper: str = "a4") -> Respons
         return _file_response(pdf, "application/pdf", f"{stem}-report.pdf", inline=True)
     if kind == "diary.csv":
         return _file_response(
-            render_diary_csv(report.diary).encode("utf-8"),
-            "text/csv; charset=utf-8",
-            f"{stem}-diary.csv",
+            iter_diary_csv(report.iter_diary()), "text/csv; charset=utf-8", f"{stem}-diary.csv"
         )
     if kind == "diary.json":
         # The same document as the account download, for this period's entries.
@@ -104,12 +107,10 @@ def render_export(report: PeriodReport, kind: str, paper: str = "a4") -> Respons
             "application/json",
             f"{stem}-diary.json",
         )
-    bundle = render_fhir_bundle(report.diary, generated_at=report.generated_at, subject_name=name)
-    return _file_response(
-        json.dumps(bundle, ensure_ascii=False, indent=2),
-        "application/fhir+json",
-        f"{stem}-fhir.json",
+    bundle = iter_fhir_bundle_json(
+        report.iter_diary(), generated_at=report.generated_at, subject_name=name
     )
+    return _file_response(bundle, "application/fhir+json", f"{stem}-fhir.json")
 
 
 # --- the person's own exports ------------------------------------------------

@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 
 from webapp.config import DEFAULT_INSTANCE, PROJECT_ROOT, load_config
 from webapp.extensions import compress, csrf, db, htmx, limiter, login_manager, migrate
+from webapp.request_deadline import BodyDeadline
 from webapp.static_files import init_static_files
 
 # No inline script anywhere: scripts are files under static/. Inline style
@@ -51,6 +52,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     if app.config["AUTO_MIGRATE"]:
         migrate_embedded_database(app)
+    # Outermost: a slow upload is cut off before anything else runs.
+    app.wsgi_app = BodyDeadline(  # type: ignore[method-assign]
+        app.wsgi_app, app.config["MAX_CONTENT_LENGTH"], app.config["BODY_DEADLINE_SECONDS"]
+    )
     return app
 
 

@@ -43,6 +43,21 @@ def _env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def engine_options(database_url: str) -> dict[str, Any]:
+    """Pool settings: a connection per gunicorn thread (gunicorn.conf.py has 32).
+
+    PostgreSQL connections can die behind the app's back (a restart, a proxy), so
+    they are pinged when taken from the pool; a SQLite file cannot, and the ping
+    cost a statement per request.
+    """
+    options: dict[str, Any] = {"pool_size": 16, "max_overflow": 16}
+    if not database_url.startswith("sqlite"):
+        options["pool_pre_ping"] = True
+    if database_url in ("sqlite://", "sqlite:///:memory:"):
+        return {}  # one in-memory database: SQLAlchemy's own single-connection pool
+    return options
+
+
 def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the settings dict for create_app from the environment and overrides."""
     overrides = dict(overrides or {})
@@ -62,7 +77,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "FOSSA_PRODUCTION": production,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         # Create and migrate the embedded database on first run, so a fresh clone
         # runs with one command. Production migrates in the Procfile's release step.
         "AUTO_MIGRATE": _env_flag("FOSSA_AUTO_MIGRATE", embedded),
@@ -80,6 +95,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "RATELIMIT_HEADERS_ENABLED": True,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Seconds a request body may take to arrive, plus 1 s per 16 KB declared
+        # (webapp/request_deadline.py); a slower upload gets 408.
+        "BODY_DEADLINE_SECONDS": float(os.environ.get("FOSSA_BODY_DEADLINE_SECONDS", "10")),
         # Web Push: origins of the browsers' push services the server may POST to;
         # "*." matches one or more subdomain labels (Windows hands out many hosts).
         "PUSH_ALLOWED_ORIGINS": os.environ.get(

@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 
 from webapp.config import DEFAULT_INSTANCE, PROJECT_ROOT, load_config
 from webapp.extensions import compress, csrf, db, htmx, limiter, login_manager, migrate
+from webapp.fragment_cache import init_fragment_cache
 from webapp.request_deadline import BodyDeadline
 from webapp.static_files import init_static_files
 
@@ -195,6 +196,7 @@ def register_template_helpers(app: Flask) -> None:
     from webapp.diary import format as diary_format
 
     app.jinja_env.globals["diary_format"] = diary_format
+    init_fragment_cache(app)
     app.jinja_env.filters["long_date"] = _long_date
 
 

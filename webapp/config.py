@@ -114,7 +114,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # Streamed exports are compressed chunk by chunk, never buffered whole.
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],
-        "COMPRESS_BR_LEVEL": 5,
+        "COMPRESS_BR_LEVEL": 3,
         "COMPRESS_LEVEL": 5,
         "COMPRESS_MIN_SIZE": 500,
         "COMPRESS_MIMETYPES": [

@@ -175,7 +175,10 @@ def bench_database(label: str, database_url: str, args: argparse.Namespace, tmp:
         "SECRET_KEY": "bench-only-secret",
         "RATELIMIT_ENABLED": "0",
     }
-    server = start_gunicorn(env, port, "--log-level", "warning", "--access-logfile", "/dev/null")
+    extra = args.gunicorn.split() if args.gunicorn else []
+    server = start_gunicorn(
+        env, port, "--log-level", "warning", "--access-logfile", "/dev/null", *extra
+    )
     try:
         wait_for(f"{base}/healthz")
         cookie, token = log_in(base)
@@ -207,7 +210,8 @@ def bench_database(label: str, database_url: str, args: argparse.Namespace, tmp:
     base_rps = (hello[1] + again[0]) / 2
     print()
     print(
-        f"{label}: gunicorn.conf.py, wrk -t2 -c{args.connections} -d{args.seconds}s, "
+        f"{label}: gunicorn.conf.py {args.gunicorn or ''}, "
+        f"wrk -t2 -c{args.connections} -d{args.seconds}s, "
         f"{os.cpu_count()} cores, {args.days} days of entries "
         f"(hello world {hello[1]:.0f} then {again[0]:.0f} req/s)"
     )
@@ -229,6 +233,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"))
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--gunicorn", help='more gunicorn options, e.g. "-k sync"')
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:

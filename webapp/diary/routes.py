@@ -6,12 +6,15 @@ Every page works as a plain form post; htmx makes the same URLs swap fragments.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from itertools import groupby
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from webapp.diary import store
 from webapp.diary.chart import build_pain_chart
@@ -32,6 +35,13 @@ CHART_RANGES = (30, 90)
 UNDO_KEY = "undo_entry"
 
 
+@functools.cache
+def _live_rules_json() -> Markup:
+    """The engine's client red-flag rules as JSON for the page, made once per process
+    (they are generated from the knowledge data, which does not change while it runs)."""
+    return htmlsafe_json_dumps(client_red_flag_rules())
+
+
 def _today() -> dt.date:
     return store.local_today(current_user)
 
@@ -46,7 +56,7 @@ def _today_context(form: EntryForm, saved: Entry | None = None) -> dict[str, Any
         "saved": saved,
         "raised": raised,
         "headlines": URGENCY_HEADLINES,
-        "live_rules": client_red_flag_rules(),
+        "live_rules": _live_rules_json(),
         "today": today,
         "todays_entries": store.entries_between(current_user, today, today)[::-1],
         "open_detail": request.args.get("detail"),

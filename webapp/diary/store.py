@@ -7,13 +7,14 @@ person's entries by id: a foreign id is simply not found.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.diary import format as diary_format
@@ -40,13 +41,19 @@ def get_entry(user: User, entry_id: str) -> Entry | None:
     return db.session.scalar(select(Entry).filter_by(user_id=user.id, id=entry_id))
 
 
-def _between_query(user: User, start: dt.date | None, end: dt.date | None) -> Select:
-    query = select(Entry).filter_by(user_id=user.id)
-    if start:
-        query = query.where(Entry.date >= start)
-    if end:
-        query = query.where(Entry.date <= end)
+@functools.cache
+def _between_statement(bounded_start: bool, bounded_end: bool) -> Select:
+    """Built once per shape, then run with parameters (building one cost ~0.2 ms)."""
+    query = select(Entry).where(Entry.user_id == bindparam("user_id"))
+    if bounded_start:
+        query = query.where(Entry.date >= bindparam("start"))
+    if bounded_end:
+        query = query.where(Entry.date <= bindparam("end"))
     return query.order_by(Entry.date, Entry.created_at)
+
+
+def _between_query(user: User, start: dt.date | None, end: dt.date | None) -> Select:
+    return _between_statement(bool(start), bool(end)).params(user_id=user.id, start=start, end=end)
 
 
 def entries_between(
@@ -98,23 +105,30 @@ def save_new_entry(user: User, answers: dict[str, Any]) -> tuple[Entry, bool]:
 
     The id is made by the client, so replaying an upload (the offline queue does)
     is harmless. Returns the stored entry and whether it was created now.
+
+    The insert goes first: a new entry (the usual case) costs the INSERT and the
+    diary version's UPDATE, with no SELECT before and, as the session does not
+    expire what it just wrote, none after. A replay hits the unique (user, id)
+    constraint, rolls back and answers with the stored entry.
     """
     entry_id = answers.get("id") or str(uuid.uuid4())
-    existing = get_entry(user, entry_id)
-    if existing:
-        return existing, False
     entry = Entry(id=entry_id, user_id=user.id)
     entry.apply(answers)
-    db.session.add(entry)
+    session = db.session()
+    session.add(entry)
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
     try:
-        db.session.commit()
+        session.commit()
     except IntegrityError:
-        # Two replays raced: the other one stored it first. Answer with that one.
-        db.session.rollback()
+        # Stored before (a replay), or two replays raced: answer with the stored one.
+        session.rollback()
         existing = get_entry(user, entry_id)
         if existing is None:
             raise
         return existing, False
+    finally:
+        session.expire_on_commit = expire
     return entry, True
 
 

@@ -69,15 +69,15 @@ def everything(user: User) -> tuple:
 
 def test_cached_findings_equal_uncached_through_random_writes(app, user):
     with app.app_context():
-        for seed in range(12):
+        for seed in range(5):
             rng = random.Random(seed)
             owner = fresh(user.id)
             for entry in list(store.entries_between(owner)):
                 store.delete_entry(entry)
-            for _ in range(rng.randint(0, 40)):
+            for _ in range(rng.randint(0, 25)):
                 day = TODAY - dt.timedelta(days=rng.randint(0, 120))
                 store.save_new_entry(fresh(user.id), random_entry(rng, day))
-            for _step in range(6):
+            for _step in range(5):
                 owner = fresh(user.id)
                 version = owner.diary_version
                 cached = everything(owner)

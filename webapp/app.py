@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 
 from webapp.config import DEFAULT_INSTANCE, PROJECT_ROOT, load_config
 from webapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from webapp.security.boundary import BoundedJSONProvider
 
 # No inline script anywhere: scripts are files under static/. Inline style
 # attributes stay allowed for the server-drawn SVG chart only via classes.
@@ -42,6 +43,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.update(load_config(instance_path, config))
+    # Every JSON body is read with limits (depth, size, storable text): see validation.py.
+    app.json = BoundedJSONProvider(app)
     register_extensions(app)
     register_blueprints(app)
     register_health_check(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -29,21 +28,19 @@ from webapp.auth.forms import (
 from webapp.diary import store
 from webapp.extensions import db, limiter
 from webapp.models import User
+from webapp.validation import UnsafeJSON, loads_bounded, local_path
 
 bp = Blueprint("auth", __name__)
 
 # A login attempt costs an argon2 hash: limit per address, generously for people,
 # tightly for scripts guessing passwords.
 AUTH_LIMIT = "10 per minute;50 per hour"
+IMPORT_MAX_BYTES = store.IMPORT_MAX_BYTES
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths are followed after login."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
-            return target
-    return url_for("diary.today")
+    return local_path(target, url_for("diary.today"))
 
 
 @bp.get("/")
@@ -171,9 +168,9 @@ def import_diary() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _render_account(422, import_form=form)
     try:
-        document = json.load(form.file.data.stream)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        form.file.errors.append("This file is not valid JSON.")
+        document = loads_bounded(form.file.data.stream.read(IMPORT_MAX_BYTES + 1))
+    except UnsafeJSON as error:
+        form.file.errors.append(f"This file cannot be imported. {error}")
         return _render_account(422, import_form=form)
     result = store.import_diary(current_user, document, store.local_today(current_user))
     if result.errors:

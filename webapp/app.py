@@ -7,11 +7,12 @@ import fcntl
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from webapp.config import DEFAULT_INSTANCE, PROJECT_ROOT, load_config
 from webapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from webapp.security import sqlite_files
 from webapp.security.boundary import BoundedJSONProvider
 
 # No inline script anywhere: scripts are files under static/. Inline style
@@ -68,8 +69,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        sqlite_files.make_private(app.config["SQLALCHEMY_DATABASE_URI"])
         with app.app_context():
-            _tune_sqlite(db.engine)
+            sqlite_files.tune(db.engine)
 
     from webapp.models import User
 
@@ -90,22 +92,10 @@ def register_extensions(app: Flask) -> None:
         return redirect(url_for("auth.login", next=request.full_path))
 
 
-def _tune_sqlite(engine: Any) -> None:
-    """WAL for concurrent readers, foreign keys on (SQLite has them off by default)."""
-    from sqlalchemy import event
-
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
-
-
 def register_blueprints(app: Flask) -> None:
     # Scripts the service worker imports (push handlers…): any blueprint may append.
     app.config.setdefault("WORKER_SCRIPTS", [])
+    from webapp.auth.recovery import bp as recovery_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.diary.api import bp as diary_api_bp
     from webapp.diary.routes import bp as diary_bp
@@ -118,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.share.routes import bp as share_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(recovery_bp)
     app.register_blueprint(diary_bp)
     app.register_blueprint(diary_api_bp)
     app.register_blueprint(insights_bp)
@@ -165,6 +156,14 @@ def register_error_pages(app: Flask) -> None:
         message = "Too many attempts. Please wait a minute and try again."
         if wants_json():
             return {"error": message}, 429
+        if request.blueprint in ("auth", "recovery"):
+            # The owner of an account a guesser has locked still has a way in.
+            message = (
+                "Too many attempts for now. Wait a few minutes, or set a new password "
+                "with a link sent to your email."
+            )
+            link = (url_for("recovery.forgot_password"), "Send me a link")
+            return render_template("errors/error.html", code=429, message=message, link=link), 429
         return render_template("errors/error.html", code=429, message=message), 429
 
 

@@ -75,7 +75,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 60,
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": production,
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # One store for every worker: the database unless RATELIMIT_STORAGE_URI names
+        # another (Redis); never a per-process memory store (see security/ratelimit.py).
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI"),
         "RATELIMIT_ENABLED": _env_flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
@@ -91,6 +93,14 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY"),
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:reminders@fossa.invalid"),
         "ENTRIES_PAGE_WEEKS": 4,
+        # Mail (password reset, notices): unset writes to instance/mail/ (see mail/sender.py).
+        "MAIL_URL": os.environ.get("MAIL_URL"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Fossa <no-reply@fossa.invalid>"),
+        "MAIL_TLS_VERIFY": _env_flag("MAIL_TLS_VERIFY", True),
     }
     config.update(overrides)
+    if not config["RATELIMIT_STORAGE_URI"]:
+        config["RATELIMIT_STORAGE_URI"] = f"fossa+db://{config['SQLALCHEMY_DATABASE_URI']}"
+    if production and config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        raise RuntimeError("RATELIMIT_STORAGE_URI=memory:// would give each worker its own limits")
     return config

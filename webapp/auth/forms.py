@@ -57,6 +57,14 @@ class LoginForm(FossaForm):
     remember = BooleanField("Keep me logged in on this device")
 
 
+def _revoke_links() -> BooleanField:
+    return BooleanField("Also end every share link I have given out", default=True)
+
+
+def _revoke_calendar() -> BooleanField:
+    return BooleanField("Also turn off my private calendar link", default=True)
+
+
 class ChangePasswordForm(FossaForm):
     current = PasswordField(
         "Current password",
@@ -71,6 +79,36 @@ class ChangePasswordForm(FossaForm):
             EqualTo("password", "The passwords differ."),
         ],
         render_kw={"autocomplete": "new-password"},
+    )
+    # If someone else had the password, links they made would outlive it.
+    revoke_links = _revoke_links()
+    revoke_calendar = _revoke_calendar()
+
+
+class ForgotPasswordForm(FossaForm):
+    email = EmailField("Email", validators=_email, render_kw={"autocomplete": "email"})
+
+
+class ResetPasswordForm(FossaForm):
+    password = _new_password("New password")
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[
+            DataRequired("Repeat the password."),
+            EqualTo("password", "The passwords differ."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    revoke_links = _revoke_links()
+    revoke_calendar = _revoke_calendar()
+
+
+class ChangeEmailForm(FossaForm):
+    email = EmailField("New email", validators=_email, render_kw={"autocomplete": "email"})
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired("Enter your password to confirm.")],
+        render_kw={"autocomplete": "current-password"},
     )
 
 

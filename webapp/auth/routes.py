@@ -17,7 +17,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from webapp.auth.account_security import after_new_password
 from webapp.auth.forms import (
+    ChangeEmailForm,
     ChangePasswordForm,
     DeleteAccountForm,
     ImportForm,
@@ -27,14 +29,30 @@ from webapp.auth.forms import (
 )
 from webapp.diary import store
 from webapp.extensions import db, limiter
-from webapp.models import User
+from webapp.mail.sender import send_mail
+from webapp.models import User, verify_dummy_password
+from webapp.security import ratelimit, sqlite_files
 from webapp.validation import UnsafeJSON, loads_bounded, local_path
 
 bp = Blueprint("auth", __name__)
 
 # A login attempt costs an argon2 hash: limit per address, generously for people,
-# tightly for scripts guessing passwords.
-AUTH_LIMIT = "10 per minute;50 per hour"
+# tightly for scripts guessing passwords; and per account, failures only, from any
+# address, shared by the login, the password change and the account deletion.
+AUTH_LIMIT = ratelimit.ADDRESS_LIMIT
+account_limit = limiter.shared_limit(
+    ratelimit.ACCOUNT_LIMIT,
+    scope="account-password",
+    key_func=ratelimit.submitted_account,
+    deduct_when=ratelimit.failed,
+    methods=["POST"],
+)
+logged_in_account_limit = limiter.shared_limit(
+    ratelimit.ACCOUNT_LIMIT,
+    scope="account-password",
+    key_func=ratelimit.current_account,
+    deduct_when=ratelimit.failed,
+)
 IMPORT_MAX_BYTES = store.IMPORT_MAX_BYTES
 
 
@@ -74,6 +92,7 @@ def register() -> ResponseReturnValue:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
+@account_limit
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("diary.today"))
@@ -81,7 +100,13 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).filter_by(email=email))
-        if user and user.check_password(form.password.data):
+        # An unknown email costs the same argon2 work, so timing does not tell.
+        matches = (
+            user.check_password(form.password.data)
+            if user
+            else verify_dummy_password(form.password.data)
+        )
+        if user and matches:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("That email and password do not match an account.")
@@ -91,6 +116,10 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    # Server-side: every copy of this person's session and remember cookies ends too.
+    if current_user.is_authenticated:
+        current_user.end_all_sessions()
+        db.session.commit()
     logout_user()
     # The service worker sees this header and drops the cached pages of the person.
     response = redirect(url_for("auth.login", logged_out=1), code=303)
@@ -101,7 +130,8 @@ def logout() -> ResponseReturnValue:
 def _account_forms() -> dict[str, object]:
     return {
         "profile_form": ProfileForm(obj=current_user, prefix="profile"),
-        "password_form": ChangePasswordForm(prefix="password"),
+        "email_form": ChangeEmailForm(prefix="email", formdata=None),
+        "password_form": ChangePasswordForm(prefix="password", formdata=None),
         "import_form": ImportForm(prefix="import"),
         "delete_form": DeleteAccountForm(prefix="delete"),
     }
@@ -135,18 +165,69 @@ def update_profile() -> ResponseReturnValue:
 @bp.post("/account/password")
 @login_required
 @limiter.limit(AUTH_LIMIT)
+@logged_in_account_limit
 def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm(prefix="password")
     if form.validate_on_submit():
         if current_user.check_password(form.current.data):
-            current_user.set_password(form.password.data)
+            user = current_user._get_current_object()
+            user.set_password(form.password.data)
+            after_new_password(
+                user,
+                revoke_links=bool(form.revoke_links.data),
+                revoke_calendar=bool(form.revoke_calendar.data),
+            )
             db.session.commit()
+            send_mail(user.email, "Your Fossa password was changed", "mail/password_changed.txt")
             # The session id changed: log in again here so only other devices are logged out.
-            login_user(current_user._get_current_object())
+            login_user(user)
             flash("Password changed. Other devices have been logged out.", "success")
             return redirect(url_for("auth.account"), code=303)
         form.current.errors.append("That is not your current password.")
     return _render_account(422, password_form=form)
+
+
+@bp.post("/account/email")
+@login_required
+@limiter.limit(AUTH_LIMIT)
+@logged_in_account_limit
+def change_email() -> ResponseReturnValue:
+    form = ChangeEmailForm(prefix="email")
+    if form.validate_on_submit():
+        new_email = form.email.data.strip().lower()
+        if not current_user.check_password(form.password.data):
+            form.password.errors.append("That is not your password.")
+        elif new_email == current_user.email:
+            form.email.errors.append("This is already your email address.")
+        elif db.session.scalar(select(User.id).filter_by(email=new_email)):
+            form.email.errors.append("Another account uses this email address.")
+        else:
+            old_email = current_user.email
+            current_user.email = new_email
+            db.session.commit()
+            # The old address hears of it: if this was not its owner, they know at once.
+            send_mail(
+                old_email,
+                "The email of your Fossa account was changed",
+                "mail/email_changed.txt",
+                new_email=new_email,
+            )
+            flash(f"Your email is now {new_email}.", "success")
+            return redirect(url_for("auth.account"), code=303)
+    return _render_account(422, email_form=form)
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> ResponseReturnValue:
+    """End every session and remember cookie of this person, this one included."""
+    current_user.end_all_sessions()
+    db.session.commit()
+    logout_user()
+    flash("You are logged out on every device.", "success")
+    response = redirect(url_for("auth.login"), code=303)
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @bp.get("/account/diary.json")
@@ -163,6 +244,7 @@ def download_diary() -> Response:
 
 @bp.post("/account/import")
 @login_required
+@limiter.limit("20 per hour")
 def import_diary() -> ResponseReturnValue:
     form = ImportForm(prefix="import")
     if not form.validate_on_submit():
@@ -188,6 +270,8 @@ def import_diary() -> ResponseReturnValue:
 
 @bp.post("/account/delete")
 @login_required
+@limiter.limit(AUTH_LIMIT)
+@logged_in_account_limit
 def delete_account() -> ResponseReturnValue:
     form = DeleteAccountForm(prefix="delete")
     if form.validate_on_submit():
@@ -197,6 +281,7 @@ def delete_account() -> ResponseReturnValue:
             # Every table refers to the user with ON DELETE CASCADE.
             db.session.delete(user)
             db.session.commit()
+            sqlite_files.checkpoint(db.engine)
             flash("Your account and all of your data have been deleted.", "success")
             response = redirect(url_for("auth.index"), code=303)
             response.headers["Clear-Site-Data"] = '"cache", "storage"'

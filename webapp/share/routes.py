@@ -60,6 +60,15 @@ DOCTOR_HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
 }
 EXPORT_FORMATS = ("report.pdf", "diary.csv", "diary.json", "fhir.json")
+DOCTOR_ENDPOINTS = ("share.doctor_view", "share.doctor_download")
+
+
+@bp.after_request
+def keep_doctor_headers(response: Response) -> Response:
+    """Every answer under /s/ has the doctor headers, a 429 from the guess limit too."""
+    if request.endpoint in DOCTOR_ENDPOINTS:
+        response.headers.update(DOCTOR_HEADERS)
+    return response
 
 
 def _file_response(

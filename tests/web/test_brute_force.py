@@ -14,6 +14,14 @@ from tests.support import PASSWORD, AuthActions, create_user, csrf_of, empty_tab
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/4")
 
 
+def _dispose(app: Any) -> None:
+    from webapp.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def _guess(client: Any, address: str, email: str = "runner@example.com") -> int:
     token = csrf_of(client, "/login")
     return client.post(
@@ -51,6 +59,7 @@ def test_two_workers_share_one_count(database_uri, tmp_path):
         assert codes == [422] * 5 + [429] * 3
     finally:
         empty_tables(first)
+        _dispose(second)
 
 
 def test_redis_store_when_configured(database_uri, tmp_path):
@@ -80,7 +89,9 @@ def test_redis_store_when_configured(database_uri, tmp_path):
         assert connection.dbsize() > 0  # the counters live in Redis, not the database
     finally:
         connection.flushdb()
+        connection.close()
         empty_tables(apps[0])
+        _dispose(apps[1])
 
 
 def test_production_refuses_a_per_process_memory_store(monkeypatch, tmp_path):

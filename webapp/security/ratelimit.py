@@ -25,6 +25,7 @@ from flask_login import current_user
 from limits.storage import Storage
 from sqlalchemy import case, create_engine, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.validation import text_problem
@@ -41,6 +42,20 @@ RECOVERY_ADDRESS_LIMIT = "5 per minute;20 per hour"
 RECOVERY_EMAIL_LIMIT = "3 per hour;10 per day"
 
 
+_engines: dict[str, Engine] = {}
+
+
+def _engine_for(url: str) -> Engine:
+    """One small pool per database and process: a hit commits at once, on its own
+    connection, never inside the request's transaction."""
+    if url not in _engines:
+        connect_args = {"timeout": 5} if url.startswith("sqlite") else {}
+        _engines[url] = create_engine(
+            url, pool_pre_ping=True, pool_size=2, max_overflow=8, connect_args=connect_args
+        )
+    return _engines[url]
+
+
 class DatabaseStorage(Storage):
     """Fixed-window counters in a SQL table, one atomic upsert per hit."""
 
@@ -51,10 +66,7 @@ class DatabaseStorage(Storage):
         from webapp.models import RateLimitCounter
 
         self.table = RateLimitCounter.__table__
-        url = uri.split("://", 1)[1]
-        connect_args = {"timeout": 5} if url.startswith("sqlite") else {}
-        # Its own small pool: a hit commits at once, never the request's transaction.
-        self.engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        self.engine = _engine_for(uri.split("://", 1)[1])
         self._insert = (postgresql if self.engine.dialect.name == "postgresql" else sqlite).insert
 
     @property

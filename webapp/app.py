@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from webapp.config import DEFAULT_INSTANCE, PROJECT_ROOT, load_config
 from webapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
 from webapp.security import sqlite_files
+from webapp.security.access_log import install_werkzeug_filter
 from webapp.security.boundary import BoundedJSONProvider
 
 # No inline script anywhere: scripts are files under static/. Inline style
@@ -51,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_health_check(app)
     register_error_pages(app)
     register_security_headers(app)
+    install_werkzeug_filter()
     register_template_helpers(app)
     if app.config["AUTO_MIGRATE"]:
         migrate_embedded_database(app)

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import DEFAULT_INSTANCE, PROJECT_ROOT, load_config
 from webapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_pages(app)
     register_security_headers(app)
     install_werkzeug_filter()
+    register_proxy_fix(app)
     register_template_helpers(app)
     if app.config["AUTO_MIGRATE"]:
         migrate_embedded_database(app)
@@ -174,6 +176,10 @@ def register_security_headers(app: Flask) -> None:
     def add_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # Old browsers ignore frame-ancestors; this says the same to them.
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        # No other site's window keeps a handle on ours (tabnabbing, XS-Leaks).
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
@@ -184,6 +190,14 @@ def register_security_headers(app: Flask) -> None:
         if not request.path.startswith("/static/") and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "private, no-cache"
         return response
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-* from exactly TRUSTED_PROXIES proxies, so request.remote_addr
+    is the client (for the rate limits) and url_for(_external=True) says https://."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -9,6 +9,7 @@ in the WAL.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,10 @@ def make_private(database_uri: str) -> None:
         return
     path = Path(url.database)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, PRIVATE)
-    os.close(fd)
+    # Never open (and close) an existing database file: closing any descriptor of
+    # a file drops every POSIX lock this process holds on it, SQLite's included.
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, PRIVATE))
     for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if companion.exists():
             companion.chmod(PRIVATE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from typing import Any
 
 import pytest
@@ -71,13 +72,14 @@ def test_redis_store_when_configured(database_uri, tmp_path):
         if os.environ.get("CI"):
             raise
         pytest.skip("no Redis on this machine")
-    connection.flushdb()
+    prefix = f"fossa-test-{uuid.uuid4().hex}"
     apps = [
         make_app(
             database_uri,
             tmp_path / f"r{n}",
             RATELIMIT_ENABLED=True,
             RATELIMIT_STORAGE_URI=REDIS_URL,
+            RATELIMIT_KEY_PREFIX=prefix,
         )
         for n in range(2)
     ]
@@ -86,9 +88,11 @@ def test_redis_store_when_configured(database_uri, tmp_path):
         clients = [app.test_client() for app in apps]
         codes = [_guess(clients[n % 2], f"198.51.100.{n}") for n in range(7)]
         assert codes == [422] * 5 + [429] * 2
-        assert connection.dbsize() > 0  # the counters live in Redis, not the database
+        ours = connection.keys(f"*{prefix}*")
+        assert ours  # the counters live in Redis, not the database
     finally:
-        connection.flushdb()
+        for key in connection.keys(f"*{prefix}*"):
+            connection.delete(key)
         connection.close()
         empty_tables(apps[0])
         _dispose(apps[1])

@@ -330,3 +330,36 @@ def test_an_import_has_a_bounded_number_of_entries(app, client, logged_in):
     assert refused.status_code == 422
     assert re.search(r"at most\s+10,000", refused.text)
     assert count_entries(app) == 0
+
+
+def test_two_registrations_racing_for_one_address_get_a_message_not_a_500(app, client):
+    """The other request's row lands between the check and the commit."""
+    from sqlalchemy import event, insert
+
+    from webapp.models import User
+
+    def other_request_wins(session: Any, _context: Any, _instances: Any) -> None:
+        with db.engine.begin() as connection:
+            connection.execute(
+                insert(User).values(
+                    email="race@example.com",
+                    password_hash="x",
+                    session_id=uuid.uuid4().hex,
+                    timezone="UTC",
+                    created_at=dt.datetime.now(dt.UTC),
+                )
+            )
+
+    token = csrf_of(client, "/register")
+    event.listen(db.session, "before_flush", other_request_wins, once=True)
+    answer = client.post(
+        "/register",
+        data={
+            "email": "race@example.com",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "csrf_token": token,
+        },
+    )
+    assert answer.status_code == 422
+    assert "An account with this email exists" in answer.text

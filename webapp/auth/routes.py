@@ -16,6 +16,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from webapp.auth.account_security import after_new_password
 from webapp.auth.forms import (
@@ -82,10 +83,15 @@ def register() -> ResponseReturnValue:
             user = User(email=email)
             user.set_password(form.password.data)
             db.session.add(user)
-            db.session.commit()
-            login_user(user)
-            flash("Welcome to Fossa. Log how your knee is today.", "success")
-            return redirect(url_for("diary.today"))
+            try:
+                db.session.commit()
+            except IntegrityError:  # the same address, registered by a request racing this one
+                db.session.rollback()
+                form.email.errors.append("An account with this email exists. Log in instead?")
+            else:
+                login_user(user)
+                flash("Welcome to Fossa. Log how your knee is today.", "success")
+                return redirect(url_for("diary.today"))
     status = 422 if form.errors or (request.method == "POST" and form.email.errors) else 200
     return render_template("auth/register.html", form=form), status
 

@@ -111,7 +111,7 @@ ANONYMOUS_FORMS: dict[str, list[str]] = {
     "/login": ["email", "password", "remember", "next"],
     "/register": ["email", "password", "confirm"],
     "/forgot": ["email"],
-    "/reset/not-a-real-token-but-long-enough": ["password", "confirm"],
+    "/reset/{token}": ["password", "confirm", "revoke_links", "revoke_calendar"],
 }
 QUERIES: dict[str, list[str]] = {
     "/export": ["from", "to", "paper"],
@@ -184,6 +184,19 @@ def _send(app: Any, client: Any, method: str, path: str, **kwargs: Any) -> int:
     return status
 
 
+def _open_path(app: Any, user: Any, path: str) -> str:
+    """The path with a fresh, real reset token, so the reset form itself is reached."""
+    if "{token}" not in path:
+        return path
+    from webapp.auth import reset_tokens
+    from webapp.models import User
+
+    with app.app_context():
+        token = reset_tokens.issue(db.session.get(User, user.id))
+        db.session.remove()
+    return path.format(token=token)
+
+
 def _ensure_fixtures(app: Any, auth: AuthActions, user: Any) -> None:
     """Put back what a successful fuzzed request took away (the entry, the login)."""
     with app.app_context():
@@ -230,8 +243,9 @@ def test_logged_out_forms_never_500_nor_write_when_refusing(app, user, path):
         page = client.get("/login")
         auth.csrf = csrf_from(page.get_data(as_text=True))
         body = _form_body({"csrf_token": auth.csrf, **values})
+        target = _open_path(app, user, path)
         _send(
-            app, client, "POST", path, data=body, content_type="application/x-www-form-urlencoded"
+            app, client, "POST", target, data=body, content_type="application/x-www-form-urlencoded"
         )
 
     run()
@@ -347,7 +361,7 @@ def test_each_known_bad_value_in_every_field_of_every_endpoint(app, user, fuzz_c
             app,
             anonymous,
             "POST",
-            path,
+            _open_path(app, user, path),
             data=body,
             content_type="application/x-www-form-urlencoded",
         )

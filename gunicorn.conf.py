@@ -32,6 +32,8 @@ limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
 accesslog = "-"
+# Share, calendar and reset tokens masked in the access log (i11: webapp/security/access_log.py).
+logger_class = "webapp.security.access_log.MaskingGunicornLogger"
 # No control socket: one fixed path under $HOME would be shared by every gunicorn
 # of the machine (benchmarks, tests); `gunicornc` is not part of Fossa's operations.
 control_socket_disable = True

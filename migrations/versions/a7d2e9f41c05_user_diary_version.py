@@ -1,7 +1,7 @@
 """user.diary_version: bumped by every diary write, keys the findings cache
 
 Revision ID: a7d2e9f41c05
-Revises: c83443b03347
+Revises: a7d2e5f10b11
 Create Date: 2026-12-01 10:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "a7d2e9f41c05"
-down_revision = "c83443b03347"
+down_revision = "a7d2e5f10b11"
 branch_labels = None
 depends_on = None
 

@@ -193,3 +193,58 @@ def because_text(codes: Iterable[str]) -> str:
 def in_sentence(name: str) -> str:
     """A name as it reads inside a sentence: "Popliteus tendinopathy" -> "popliteus …"."""
     return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
+# What a clinician scans for in a one-line row: the notable answers, in few words.
+# Most are notable when yes; standing on the leg and warming up are notable when no.
+_NOTABLE_SIGNS: dict[str, tuple[bool, str]] = {
+    "numbness": (True, "numbness"),
+    "weakness": (True, "weakness"),
+    "clicking": (True, "clicking"),
+    "locking": (True, "locking"),
+    "giving_way": (True, "giving way"),
+    "lump": (True, "lump"),
+    "tender_spot": (True, "tender spot"),
+    "popping": (True, "pop"),
+    "cramping": (True, "cramping"),
+    "back_pain": (True, "back pain"),
+    "calf_swelling": (True, "calf swollen"),
+    "calf_redness": (True, "calf red"),
+    "calf_tenderness": (True, "calf tender"),
+    "knee_redness_warmth": (True, "knee red or warm"),
+    "can_bear_weight": (False, "cannot bear weight"),
+    "eases_with_rest": (True, "eases with rest"),
+    "warm_up": (False, "no warm-up"),
+    "worn_footwear": (True, "worn shoes"),
+}
+
+
+def notable_signs(entry: Any) -> list[str]:
+    """The entry's notable yes/no answers, in a few words each ("numbness", "calf red")."""
+    return [
+        words_ for field, (when, words_) in _NOTABLE_SIGNS.items() if _get(entry, field) is when
+    ]
+
+
+def day_list(days: Iterable[Any], shown: int = 8) -> str:
+    """Days grouped by month, short: "9, 13 and 17 Nov 2026", "30 Nov, 2 and 4 Dec 2026"."""
+    unique = sorted({dt.date.fromisoformat(d) if isinstance(d, str) else d for d in days})
+    rest = len(unique) - shown
+    unique = unique[:shown]
+    groups: list[tuple[tuple[int, int], list[int]]] = []
+    for day in unique:
+        key = (day.year, day.month)
+        if groups and groups[-1][0] == key:
+            groups[-1][1].append(day.day)
+        else:
+            groups.append((key, [day.day]))
+    parts = []
+    for index, ((year, month), numbers) in enumerate(groups):
+        month_name = dt.date(year, month, 1).strftime("%b")
+        last_of_year = index == len(groups) - 1 or groups[index + 1][0][0] != year
+        parts.append(
+            f"{join_words(str(n) for n in numbers)} {month_name}"
+            + (f" {year}" if last_of_year else "")
+        )
+    text = ", ".join(parts)
+    return text + (f" and {rest} more days" if rest > 0 else "")

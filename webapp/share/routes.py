@@ -88,6 +88,7 @@ def render_export(report: PeriodReport, kind: str, paper: str = "a4") -> Respons
             generated_at=report.generated_at,
             patient_name=name,
             paper=paper,
+            timezone=report.owner.timezone or "UTC",
         )
         return _file_response(pdf, "application/pdf", f"{stem}-report.pdf", inline=True)
     if kind == "diary.csv":

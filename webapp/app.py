@@ -192,6 +192,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["say"] = labels
     app.jinja_env.filters["words"] = labels.words
     app.jinja_env.filters["evidence_line"] = labels.evidence_line
+    app.jinja_env.filters["local_time"] = labels.moment_text
     app.jinja_env.filters["long_date"] = _long_date
 
 

@@ -248,3 +248,18 @@ def day_list(days: Iterable[Any], shown: int = 8) -> str:
         )
     text = ", ".join(parts)
     return text + (f" and {rest} more days" if rest > 0 else "")
+
+
+def moment_text(moment: dt.datetime | None, zone: str | None) -> str:
+    """A moment on the person's own clock: "1 Dec 2026, 10:49" (naive means UTC)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    try:
+        moment = moment.astimezone(ZoneInfo(zone or "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        moment = moment.astimezone(dt.UTC)
+    return f"{moment:%-d %b %Y, %H:%M}"

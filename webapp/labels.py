@@ -263,3 +263,20 @@ def moment_text(moment: dt.datetime | None, zone: str | None) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         moment = moment.astimezone(dt.UTC)
     return f"{moment:%-d %b %Y, %H:%M}"
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def weekdays_text(mask: int) -> str:
+    """The reminder's days in words: "every day", "on weekdays", "on Mon, Wed and Fri"."""
+    days = [i for i in range(7) if mask & (1 << i)]
+    if len(days) == 7:
+        return "every day"
+    if days == [0, 1, 2, 3, 4]:
+        return "on weekdays"
+    if days == [5, 6]:
+        return "at weekends"
+    if not days:
+        return "on no day (choose at least one)"
+    return "on " + join_words(_WEEKDAYS[i] for i in days)

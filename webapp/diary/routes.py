@@ -127,7 +127,8 @@ def update_entry(entry_id: str) -> ResponseReturnValue:
     if wants_fragment():
         return render_page_or_fragment("diary/entry.html", "diary/_entry.html", entry=entry)
     flash("Entry updated.", "success")
-    return redirect(url_for("diary.history"), code=303)
+    # To the saved entry, which links back to the diary: never a dead end.
+    return redirect(url_for("diary.show_entry", entry_id=entry.id), code=303)
 
 
 @bp.post("/entries/<entry_id>/delete")

@@ -116,6 +116,11 @@ def _reminders_on(page: Any) -> None:
     page.locator("#reminder-settings .saved-note").wait_for()
 
 
+def show_install_offer(page: Any) -> None:
+    """The install card as app.js shows it after the browser's beforeinstallprompt."""
+    page.evaluate("document.getElementById('install-offer').hidden = false")
+
+
 @dataclass(frozen=True)
 class Screen:
     name: str
@@ -132,6 +137,7 @@ SCREENS: list[Screen] = [
     Screen("today-saved", "/today", _save_today),
     Screen("diary", "/diary"),
     Screen("diary-90-days", "/diary?range=90"),
+    Screen("diary-install-offer", "/diary", show_install_offer),
     Screen("diary-entry-open", "/diary", _open_first_row),
     Screen("diary-flagged-entry", "/diary", _open_flagged_row),
     Screen("entry", "/diary", _first_entry),

@@ -29,6 +29,7 @@ from webapp import create_app  # noqa: E402
 OUT = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "docs" / "screenshots")
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 SCHEMES = ("light", "dark")
+ZONE = "Europe/Berlin"
 
 
 def log_in(page, base: str) -> None:
@@ -37,6 +38,13 @@ def log_in(page, base: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{base}/today")
+
+
+def name_reports(page, base: str) -> None:
+    page.goto(f"{base}/export")
+    page.get_by_label("Your name, as your doctor should read it on the report").fill("Sam Taylor")
+    page.get_by_role("button", name="Put my name on reports").click()
+    page.wait_for_url(f"{base}/export")
 
 
 def doctor_link(page, base: str) -> str:
@@ -74,12 +82,8 @@ def main(only: set[str]) -> None:
         chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            setup = browser.new_page()
+            setup = browser.new_context(timezone_id=ZONE).new_page()
             sign_up_with_story(setup, base)
-            doctor_url = doctor_link(setup, base)
-            if not only or "report-pdf" in only:
-                pdf_page_one(setup, base, OUT / "report-pdf-page-1.png")
-            setup.context.close()
             for device, viewport in VIEWPORTS.items():
                 for scheme in SCHEMES:
                     context = browser.new_context(
@@ -88,6 +92,7 @@ def main(only: set[str]) -> None:
                         color_scheme=scheme,
                         is_mobile=device == "phone",
                         has_touch=device == "phone",
+                        timezone_id=ZONE,
                     )
                     page = context.new_page()
                     signed_in = False
@@ -103,15 +108,24 @@ def main(only: set[str]) -> None:
                         page.wait_for_timeout(150)
                         name = f"{screen.name}-{device}-{scheme}.png"
                         page.screenshot(path=str(OUT / name), full_page=screen.full_page)
-                    if not only or "doctor" in only:
-                        doctor = browser.new_context(
-                            viewport=viewport, device_scale_factor=1, color_scheme=scheme
-                        )
-                        view = doctor.new_page()
-                        view.goto(doctor_url)
-                        view.screenshot(path=str(OUT / f"doctor-{device}-{scheme}.png"))
-                        doctor.close()
                     context.close()
+            # The name prompt was part of the tour; the doctor's side shows the name.
+            name_reports(setup, base)
+            if not only or "report-pdf" in only:
+                pdf_page_one(setup, base, OUT / "report-pdf-page-1.png")
+            doctor_url = doctor_link(setup, base)
+            for device, viewport in VIEWPORTS.items():
+                for scheme in SCHEMES:
+                    if only and "doctor" not in only:
+                        continue
+                    doctor = browser.new_context(
+                        viewport=viewport, device_scale_factor=1, color_scheme=scheme
+                    )
+                    view = doctor.new_page()
+                    view.goto(doctor_url)
+                    view.screenshot(path=str(OUT / f"doctor-{device}-{scheme}.png"))
+                    doctor.close()
+            setup.context.close()
             browser.close()
         server.shutdown()
     print(f"screenshots written to {OUT}")

@@ -10,6 +10,7 @@ filters (registered in webapp/app.py); the PDF and the share summary call it dir
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -280,3 +281,10 @@ def weekdays_text(mask: int) -> str:
     if not days:
         return "on no day (choose at least one)"
     return "on " + join_words(_WEEKDAYS[i] for i in days)
+
+
+def advice_action(advice: str) -> str:
+    """What a piece of advice asks for ("See a healthcare professional"), without its
+    reason: the clinician reads the reason in the flag's own title."""
+    first = re.split(r"[:.]", advice, maxsplit=1)[0].strip()
+    return first or advice

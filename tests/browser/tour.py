@@ -17,9 +17,13 @@ from typing import Any
 
 from tests.browser.actions import register
 
-# A month of a runner's knee: gradual pain at the back of the thigh that climbs after
+# A runner's knee: gradual pain at the back of the thigh that climbs after
 # a jump in training, one day with numbness (a warning sign), rest days between.
 STORY: list[tuple[int, dict[str, Any]]] = [
+    # An earlier, milder bout two months ago: the 90-day chart shows it, the 30-day does not.
+    (68, {"pain": 2, "activity": "running", "onset": "gradual"}),
+    (66, {"pain": 3, "activity": "running"}),
+    (63, {"pain": 1, "activity": "walking"}),
     (27, {"pain": 1, "activity": "running", "load_change": "none", "onset": "gradual"}),
     (25, {"pain": 2, "activity": "running", "timing": "after"}),
     (24, {"pain": 0, "activity": "none"}),

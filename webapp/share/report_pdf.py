@@ -8,7 +8,6 @@ vector (lines and circles), so it prints sharp on paper.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -247,12 +246,6 @@ def _short_period(period: Any) -> str:
     return f"{period.start:%-d %b %Y} – {period.end:%-d %b %Y}"
 
 
-def _advice_action(advice: str) -> str:
-    """The action of a piece of advice ("See a healthcare professional"), not its reason."""
-    first = re.split(r"[:.]", advice, maxsplit=1)[0]
-    return first.strip()
-
-
 def _summary_page(
     writer: _Writer,
     summary: ReportSummary,
@@ -336,14 +329,13 @@ def _summary_page(
                 new_y="NEXT",
             )
             if flag.get("advice"):
+                action = labels.advice_action(flag["advice"])
                 pdf.set_font(pdf.font_family, "", 7.5)
                 pdf.set_x(pdf.l_margin + 3)
                 pdf.cell(
                     writer.width - 3,
                     3.6,
-                    _one_line(
-                        pdf, f"Advice given: {_advice_action(flag['advice'])}.", writer.width - 3
-                    ),
+                    _one_line(pdf, f"Advice given: {action}.", writer.width - 3),
                     new_x=XPos.LMARGIN,
                     new_y="NEXT",
                 )
@@ -419,7 +411,7 @@ def _summary_page(
 
 
 DAY_HEADINGS = ("Date", "Pain", "Knee", "Activity", "Where", "Swelling", "When", "Signs recorded")
-DAY_FRACTIONS = (12, 5, 6, 14, 19, 9, 13, 30)
+DAY_FRACTIONS = (12, 5, 6, 14, 25, 9, 13, 24)
 
 
 def _day_table(writer: _Writer, entries: list[dict[str, Any]]) -> None:

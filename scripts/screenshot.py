@@ -30,6 +30,7 @@ OUT = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "docs" / "screenshots")
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 SCHEMES = ("light", "dark")
 ZONE = "Europe/Berlin"
+LOCALE = "en-GB"
 
 
 def log_in(page, base: str) -> None:
@@ -82,7 +83,7 @@ def main(only: set[str]) -> None:
         chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            setup = browser.new_context(timezone_id=ZONE).new_page()
+            setup = browser.new_context(timezone_id=ZONE, locale=LOCALE).new_page()
             sign_up_with_story(setup, base)
             for device, viewport in VIEWPORTS.items():
                 for scheme in SCHEMES:
@@ -93,6 +94,7 @@ def main(only: set[str]) -> None:
                         is_mobile=device == "phone",
                         has_touch=device == "phone",
                         timezone_id=ZONE,
+                        locale=LOCALE,
                     )
                     page = context.new_page()
                     signed_in = False

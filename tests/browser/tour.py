@@ -113,11 +113,38 @@ def _new_link(page: Any) -> None:
     page.locator("#new-link").wait_for()
 
 
+def _put_reminder(page: Any, enabled: bool) -> None:
+    settings = {
+        "enabled": enabled,
+        "time": "19:30",
+        "timezone": "Europe/Berlin",
+        "days": [0, 1, 2, 3, 4],
+        "skip_if_logged": True,
+    }
+    base = page.url.split("/reminders")[0]
+    response = page.request.put(
+        f"{base}/api/reminder", data=settings, headers={"X-CSRFToken": csrf_token(page)}
+    )
+    assert response.ok, response.text()
+    page.reload()
+
+
+def _reminders_off(page: Any) -> None:
+    _put_reminder(page, False)
+
+
 def _reminders_on(page: Any) -> None:
-    # Without a device: the page must not claim reminders are on.
-    page.locator("#reminder-settings input[name=enabled]").check()
-    page.locator("#reminder-settings").get_by_role("button", name="Save").click()
-    page.locator("#reminder-settings .saved-note").wait_for()
+    # Switched on (as another device or the form without JavaScript would), but no
+    # device allowed notifications: the page must not claim reminders are on.
+    _put_reminder(page, True)
+
+
+def _reminders_switch_blocked(page: Any) -> None:
+    # Notifications blocked in this browser: the switch says so in plain words.
+    _put_reminder(page, False)
+    page.evaluate("Notification.requestPermission = () => Promise.resolve('denied')")
+    page.get_by_role("switch", name="Daily reminder").click()
+    page.locator("#push-message.is-problem").wait_for()
 
 
 def show_install_offer(page: Any) -> None:
@@ -147,7 +174,8 @@ SCREENS: list[Screen] = [
     Screen("entry", "/diary", _first_entry),
     Screen("edit", "/diary", _first_edit),
     Screen("insights", "/insights"),
-    Screen("reminders", "/reminders"),
+    Screen("reminders", "/reminders", _reminders_off),
+    Screen("reminders-blocked", "/reminders", _reminders_switch_blocked),
     Screen("reminders-no-device", "/reminders", _reminders_on),
     Screen("share", "/share"),
     Screen("share-new-link", "/share", _new_link),

@@ -152,6 +152,10 @@ def show_install_offer(page: Any) -> None:
     page.evaluate("document.getElementById('install-offer').hidden = false")
 
 
+def _scroll_to_delete(page: Any) -> None:
+    page.locator("#delete").scroll_into_view_if_needed()
+
+
 @dataclass(frozen=True)
 class Screen:
     name: str
@@ -181,4 +185,5 @@ SCREENS: list[Screen] = [
     Screen("share-new-link", "/share", _new_link),
     Screen("export", "/export"),
     Screen("account", "/account"),
+    Screen("account-delete", "/account", _scroll_to_delete),
 ]

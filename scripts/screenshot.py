@@ -33,6 +33,20 @@ ZONE = "Europe/Berlin"
 LOCALE = "en-GB"
 
 
+def shrink(path: Path) -> None:
+    """Keep the tour small in git: a 256-colour palette PNG looks the same for a UI."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
+def snap(page, path: Path, full_page: bool = False) -> None:
+    page.screenshot(path=str(path), full_page=full_page)
+    shrink(path)
+
+
 def log_in(page, base: str) -> None:
     page.goto(f"{base}/login")
     page.get_by_label("Email").fill(EMAIL)
@@ -66,6 +80,7 @@ def pdf_page_one(page, base: str, path: Path) -> None:
     document = pypdfium2.PdfDocument(data)
     try:
         document[0].render(scale=1.4).to_pil().save(path, optimize=True)
+        shrink(path)
     finally:
         document.close()
 
@@ -109,7 +124,7 @@ def main(only: set[str]) -> None:
                             screen.before(page)
                         page.wait_for_timeout(150)
                         name = f"{screen.name}-{device}-{scheme}.png"
-                        page.screenshot(path=str(OUT / name), full_page=screen.full_page)
+                        snap(page, OUT / name, screen.full_page)
                     context.close()
             # The name prompt was part of the tour; the doctor's side shows the name.
             name_reports(setup, base)
@@ -125,7 +140,7 @@ def main(only: set[str]) -> None:
                     )
                     view = doctor.new_page()
                     view.goto(doctor_url)
-                    view.screenshot(path=str(OUT / f"doctor-{device}-{scheme}.png"))
+                    snap(view, OUT / f"doctor-{device}-{scheme}.png")
                     doctor.close()
             setup.context.close()
             browser.close()

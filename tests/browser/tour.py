@@ -88,6 +88,10 @@ def _save_today(page: Any) -> None:
     page.evaluate("window.scrollTo(0, 0)")
 
 
+def _scroll_to_logged_today(page: Any) -> None:
+    page.locator("#todays-title").scroll_into_view_if_needed()
+
+
 def _open_first_row(page: Any) -> None:
     page.locator(".entry-row summary").first.click()
 
@@ -152,6 +156,12 @@ def show_install_offer(page: Any) -> None:
     page.evaluate("document.getElementById('install-offer').hidden = false")
 
 
+def _open_first_cause(page: Any) -> None:
+    cause = page.locator("article.cause").first
+    cause.locator("summary").click()
+    cause.scroll_into_view_if_needed()
+
+
 def _scroll_to_delete(page: Any) -> None:
     page.locator("#delete").scroll_into_view_if_needed()
 
@@ -170,6 +180,7 @@ SCREENS: list[Screen] = [
     Screen("login", "/login", signed_in=False),
     Screen("today", "/today", _fill_today),
     Screen("today-saved", "/today", _save_today),
+    Screen("today-logged", "/today", _scroll_to_logged_today),
     Screen("diary", "/diary"),
     Screen("diary-90-days", "/diary?range=90"),
     Screen("diary-install-offer", "/diary", show_install_offer),
@@ -178,6 +189,7 @@ SCREENS: list[Screen] = [
     Screen("entry", "/diary", _first_entry),
     Screen("edit", "/diary", _first_edit),
     Screen("insights", "/insights"),
+    Screen("insights-why", "/insights", _open_first_cause),
     Screen("reminders", "/reminders", _reminders_off),
     Screen("reminders-blocked", "/reminders", _reminders_switch_blocked),
     Screen("reminders-no-device", "/reminders", _reminders_on),

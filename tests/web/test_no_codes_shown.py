@@ -227,3 +227,15 @@ def test_advice_reasons_are_named_not_coded():
 def test_entry_summary_reads_as_words(app, user):
     entry = make_entry(app, user, side="left", activity="running", swelling="none")
     assert labels.entry_facts(entry) == ["Left knee", "Running", "No swelling"]
+
+
+def test_an_entry_says_each_answer_once(app, client, user, logged_in):
+    entry = make_entry(app, user, side="left", activity="running", swelling="none", onset="gradual")
+    page = client.get(f"/entries/{entry.id}").get_data(as_text=True)
+    assert "Left knee · Running · No swelling" in page  # the card's head
+    assert "<dt>Activity</dt>" not in page and "<dt>How it began</dt>" in page
+    # In the diary the row's line says day, pain, knee and activity; opened, it lists all.
+    diary = client.get("/diary").get_data(as_text=True)
+    row = diary.split(f'id="row-{entry.id}"', 1)[1]
+    assert "Left knee · Running" in row.split("</summary>")[0]
+    assert "<dt>Activity</dt>" in row and "<dt>Swelling</dt>" in row

@@ -94,6 +94,7 @@ def _scroll_to_logged_today(page: Any) -> None:
 
 def _open_first_row(page: Any) -> None:
     page.locator(".entry-row summary").first.click()
+    page.locator(".entry-row[open] .entry-actions").first.scroll_into_view_if_needed()
 
 
 def _open_flagged_row(page: Any) -> None:

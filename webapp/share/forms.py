@@ -10,16 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from webapp.security.boundary import FossaForm
 from webapp.share import links
 from webapp.share.report_pdf import PAPERS
 from webapp.share.summary import Period, parse_period
 
 
-class ExportForm(FlaskForm):
+class ExportForm(FossaForm):
     """The range (and paper) of an export, read from the query string."""
 
     class Meta:
@@ -55,7 +55,7 @@ class ExportForm(FlaskForm):
         return {"from": self.start.data or "", "to": self.end.data or ""}
 
 
-class ShareLinkForm(FlaskForm):
+class ShareLinkForm(FossaForm):
     days = StringField(
         "Link works for (days)",
         default=str(links.DEFAULT_DAYS),
@@ -83,7 +83,7 @@ class ShareLinkForm(FlaskForm):
         return None if errors else clean
 
 
-class ReportNameForm(FlaskForm):
+class ReportNameForm(FossaForm):
     """The patient's name for reports, asked for before the first report is made."""
 
     display_name = StringField(

@@ -17,7 +17,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from webapp.diary import store
-from webapp.diary.chart import build_pain_chart
+from webapp.diary.chart import build_pain_chart, flag_days_of
 from webapp.diary.forms import DETAIL_GROUPS, EntryForm
 from webapp.htmx import render_page_or_fragment, wants_fragment
 from webapp.insights import URGENCY_HEADLINES, client_red_flag_rules
@@ -26,6 +26,7 @@ from webapp.insights.from_diary import (
     findings_for,
     flags_by_entry,
     flags_raised_by,
+    red_flags_in,
 )
 from webapp.models import Entry
 from webapp.validation import local_path
@@ -155,7 +156,8 @@ def update_entry(entry_id: str) -> ResponseReturnValue:
     if wants_fragment():
         return render_page_or_fragment("diary/entry.html", "diary/_entry.html", entry=entry)
     flash("Entry updated.", "success")
-    return redirect(url_for("diary.history"), code=303)
+    # To the saved entry, which links back to the diary: never a dead end.
+    return redirect(url_for("diary.show_entry", entry_id=entry.id), code=303)
 
 
 @bp.post("/entries/<entry_id>/delete")
@@ -204,13 +206,19 @@ def history() -> ResponseReturnValue:
     before = _parse_day(request.args.get("before"))
     weeks = 4
     page, more = store.entries_page(current_user, before, days=7 * weeks)
-    # Each entry is read once: the page, then only the lookback the red flags need
-    # before it; the chart's days lie inside those two (nothing is newer than the page).
+    days = request.args.get("range", type=int)
+    days = days if days in CHART_RANGES else CHART_RANGES[0]
+    end = _today()
+    start = end - dt.timedelta(days=days - 1)
+    # Each entry is read once: the page, then only what the red flags (of the page
+    # and of the chart's days) look back at before it. The chart's days lie inside
+    # those two: without "before", nothing is newer than the page.
     earlier: list[Entry] = []
     if page:
         oldest = page[-1].date
+        first = min(oldest, start) if not before else oldest
         earlier = store.entries_between(
-            current_user, oldest - dt.timedelta(days=LOOKBACK_DAYS), oldest - dt.timedelta(days=1)
+            current_user, first - dt.timedelta(days=LOOKBACK_DAYS), oldest - dt.timedelta(days=1)
         )
     read = earlier + page[::-1]  # oldest first
     grouped = [
@@ -227,11 +235,14 @@ def history() -> ResponseReturnValue:
     if before:
         # "Load more" asks only for the next weeks, as a fragment.
         return render_page_or_fragment("diary/history.html", "diary/_weeks.html", **context)
-    days = request.args.get("range", type=int)
-    days = days if days in CHART_RANGES else CHART_RANGES[0]
-    end = _today()
-    start = end - dt.timedelta(days=days - 1)
-    chart = build_pain_chart([e for e in read if start <= e.date <= end], start, end)
+    # Fitted to the logged days, with the days a red flag was raised marked on it.
+    chart = build_pain_chart(
+        [e for e in read if start <= e.date <= end],
+        start,
+        end,
+        fit=True,
+        flag_days=flag_days_of(red_flags_in(current_user, start, end, read)),
+    )
     if request.args.get("range") and wants_fragment():
         return render_page_or_fragment(
             "diary/history.html", "diary/_chart.html", chart=chart, days=days, ranges=CHART_RANGES

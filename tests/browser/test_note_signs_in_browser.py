@@ -56,8 +56,8 @@ def test_the_reader_runs_in_a_worker(page):
           const body = source + `
             self.onmessage = (e) => {
               const [cases, tables] = e.data;
-              self.postMessage(cases.map(c =>
-                self.FossaNotes.read(c.text, tables[c.lang]).map(s => [s.field, s.value, s.quote])));
+              self.postMessage(cases.map(c => self.FossaNotes.read(c.text, tables[c.lang])
+                .map(s => [s.field, s.value, s.quote])));
             };`;
           const url = URL.createObjectURL(new Blob([body], {type: "text/javascript"}));
           const worker = new Worker(url);

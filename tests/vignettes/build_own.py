@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the vignettes are data: a story or a note stays on one line)
 """Build tests/vignettes/own.json: Fossa's own vignettes, in people's own words.
 
 Written from the source article (shared/knowledge/posterior-knee-pain-article.txt), the

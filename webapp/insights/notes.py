@@ -60,6 +60,7 @@ _CUES = (
 )
 
 
+@lru_cache(maxsize=65536)
 def normalize_word(word: str) -> str:
     """Lower case, accents and apostrophes dropped: the form both readers compare."""
     decomposed = unicodedata.normalize("NFD", word)
@@ -205,6 +206,9 @@ def _tokens(text: str, table: PhraseTable) -> list[tuple[str, int, int]]:
 
 def _match_at(words: list[str], i: int, key: tuple[str, ...], gap: int) -> int:
     """End index of phrase `key` matched from word i, or -1."""
+    if "*" not in key:  # most phrases: one comparison
+        end = i + len(key)
+        return end if tuple(words[i:end]) == key else -1
 
     def walk(pos: int, k: int) -> int:
         if k == len(key):
@@ -229,9 +233,13 @@ def _matches(words: list[str], table: PhraseTable) -> list[tuple[int, int, list[
     """Leftmost-longest, non-overlapping phrase matches: (start, end, what)."""
     found = []
     i = 0
-    while i < len(words):
+    count = len(words)
+    while i < count:
         best = None
-        for key, whats in table.by_first.get(words[i], []):
+        second = words[i + 1] if i + 1 < count else None
+        for key, whats in table.by_first.get(words[i], ()):
+            if len(key) > 1 and key[1] != "*" and key[1] != second:
+                continue  # cheap test first: most phrases differ by the second word
             end = _match_at(words, i, key, table.gap)
             if end != -1:
                 best = (i, end, whats)
@@ -293,8 +301,9 @@ def _read(text: str, lang: str) -> tuple[tuple[tuple[str, Any], ...], ...]:
     sign_starts = {s for s, _e, whats in matches if any(w[0] == "sign" for w in whats)}
     sites = [(s, e, what[1]) for s, e, whats in matches for what in whats if what[0] == "site"]
     joins = cues("list_joins")
+    years = [k for k, w in enumerate(words) if _YEAR.match(w)]  # "in 2015": the past
     result: list[tuple[tuple[str, Any], ...]] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, Any]] = set()
     for start, end, whats in matches:
         for kind, number in whats:
             if kind != "sign":
@@ -302,12 +311,12 @@ def _read(text: str, lang: str) -> tuple[tuple[tuple[str, Any], ...], ...]:
             sign = table.signs[number]
             affirmed = _judge(
                 table, sign, number, start, end, words, clause_of, segment_of,
-                sentence_of, cues, sites, sign_starts, joins,
+                sentence_of, cues, sites, sign_starts, joins, years,
             )  # fmt: skip
             if affirmed is None:
                 continue
             field, value = affirmed
-            key = (field, json.dumps(value))
+            key = (field, type(value).__name__, value)
             if key in seen:
                 continue
             seen.add(key)
@@ -317,7 +326,7 @@ def _read(text: str, lang: str) -> tuple[tuple[tuple[str, Any], ...], ...]:
 
 
 def _judge(table, sign, number, start, end, words, clause_of, segment_of, sentence_of,
-           cues, sites, sign_starts, joins):  # fmt: skip
+           cues, sites, sign_starts, joins, years):  # fmt: skip
     """(field, value) when this sign mention is affirmed, else None."""
     clause, segment = clause_of[start], segment_of[start]
 
@@ -367,9 +376,8 @@ def _judge(table, sign, number, start, end, words, clause_of, segment_of, senten
     for s, e in cues("history_near"):
         if e <= start and start - e <= table.history_near_window and same_segment(s, start):
             historical = True
-    for k, w in enumerate(words):
-        if _YEAR.match(w) and segment_of[k] == segment:
-            historical = True
+    if any(segment_of[k] == segment for k in years):
+        historical = True
     field, value = sign["field"], sign["value"]
     if historical:
         if sign.get("if_historical"):

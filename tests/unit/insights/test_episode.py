@@ -5,7 +5,14 @@ from __future__ import annotations
 from tests.unit.insights.insights_support import TODAY, day
 from webapp.insights import EPISODE_FIELDS, evaluate
 from webapp.insights.diary import prepare
-from webapp.insights.episode import clean_episode_facts, episode_start
+from webapp.insights.episode import (
+    clean_episode_facts,
+    current_episode,
+    episode_facts_for,
+    episode_start,
+    episodes_from_diary,
+    episodes_to_diary,
+)
 
 
 def flags(findings) -> set[str]:
@@ -90,3 +97,38 @@ def test_a_stored_answer_replaces_what_a_note_said():
     entry = day(0, pain=4, notes="felt a pop, knee swelled up")
     assert "popping_injury" in flags(evaluate([entry], TODAY))
     assert "popping_injury" not in flags(evaluate([entry], TODAY, episode={"popping": False}))
+
+
+def test_episodes_ride_in_a_diary_file_and_come_back():
+    document = {
+        "format": "fossa-diary/1",
+        "entries": [],
+        "episodes": [
+            {"start": "2026-06-20", "facts": {"onset": "sudden", "prior_injury": True, "x": 1}},
+            {"start": "2026-06-20", "facts": {"onset": "gradual"}},
+            {"start": "20 June", "facts": {"lump": True}},
+            {"start": "2026-05-01", "facts": {"popping": "yes"}},
+            "junk",
+        ],
+    }
+    episodes = episodes_from_diary(document)
+    assert episodes == [
+        {"start": "2026-06-20", "facts": {"onset": "gradual", "prior_injury": True}}
+    ]
+    assert episodes_to_diary(episodes) == episodes
+    assert episodes_from_diary({"format": "fossa-diary/1", "entries": []}) == []
+    assert episodes_from_diary({"episodes": "none"}) == []
+
+
+def test_the_stored_facts_of_the_current_episode_are_found():
+    entries = [day(30, pain=4), day(10, pain=4), day(0, pain=3)]
+    current = current_episode(entries, TODAY)
+    assert current == {"start": day(10)["date"], "end": TODAY.isoformat()}
+    stored = [
+        {"start": day(30)["date"], "facts": {"mechanism": "direct_blow"}},  # an earlier injury
+        {"start": day(10)["date"], "facts": {"onset": "sudden"}},
+        {"start": day(5)["date"], "facts": {"popping": True}},
+    ]
+    assert episode_facts_for(stored, entries, TODAY) == {"onset": "sudden", "popping": True}
+    assert current_episode([], TODAY) is None
+    assert episode_facts_for(stored, [], TODAY) == {}

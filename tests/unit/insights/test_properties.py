@@ -148,7 +148,7 @@ def _assert_questions_well_formed(diary, questions):
     assert sum(q["kind"] == "separate" for q in questions) <= SCORING["max_questions"]
     by_id = {e["id"]: e for e in diary}
     for q in questions:
-        assert q["fields"] and q["question"].endswith("?") and q["why"]
+        assert q["fields"] and q["question"].endswith("?") and q["why"] and q["passage"]
         assert q["field"] == (q["fields"][0] if len(q["fields"]) == 1 else None)
         assert q["options"] and all(set(o["set"]) <= set(q["fields"]) for o in q["options"])
         assert q["scope"] in {"entry", "episode"}

@@ -98,7 +98,6 @@ class Situation:
     flag_view: list[Entry]  # the red flags' window: answers, notes and episode facts
     episode: list[Entry]  # the current episode: answers, notes and episode facts
     recorded: list[Entry]  # the current episode: recorded answers only
-    recorded_window: list[Entry]  # the red flags' window: recorded answers only
     stored_episode: Mapping[str, Any]
     red_flags: list[RedFlag]
     answered_flags: set[str]

@@ -141,17 +141,10 @@ def evaluate(
     in_episode = [e for e in read if start is not None and e["date"] >= start]
     answered_episode = [e for e in recorded if start is not None and e["date"] >= start]
     facts = episode_facts(in_episode, episode)
-    answer_facts = episode_facts(answered_episode, episode)
-    before = [e for e in read if start is None or e["date"] < start]
-    before_recorded = [e for e in recorded if start is None or e["date"] < start]
     # Red flags from everything known, notes included; and from the recorded answers
     # alone, which says whether a flag still waits for the person's word.
-    flag_view = before + fill_episode_facts(
-        in_episode, facts, skip=_FLAG_UNFILLED, forward_only=True
-    )
-    answer_view = before_recorded + fill_episode_facts(
-        answered_episode, answer_facts, skip=_FLAG_UNFILLED, forward_only=True
-    )
+    flag_view = _flag_view(read, start, episode)
+    answer_view = _flag_view(recorded, start, episode)
     red_flags = _judge_red_flags(flag_view, today)
     answered_flags = {flag.code for flag in _judge_red_flags(answer_view, today)}
     urgency = max(
@@ -168,7 +161,6 @@ def evaluate(
             flag_view=flag_view,
             episode=episode_view,
             recorded=answered_episode,
-            recorded_window=recorded,
             stored_episode=clean_episode_facts(episode),
             red_flags=red_flags,
             answered_flags=answered_flags,
@@ -195,6 +187,17 @@ def evaluate(
         disclaimer=kb.DISCLAIMER,
         entries_considered=len(in_episode),
     )
+
+
+def _flag_view(
+    entries: list[Entry], start: dt.date | None, stored: Mapping[str, Any] | None
+) -> list[Entry]:
+    """What the red flags read: the entries, those of the episode with its facts filled in
+    (never a field a flag reads as "could be", and a fact only from the day it was logged)."""
+    before = [e for e in entries if start is None or e["date"] < start]
+    episode = [e for e in entries if start is not None and e["date"] >= start]
+    facts = episode_facts(episode, stored)
+    return before + fill_episode_facts(episode, facts, skip=_FLAG_UNFILLED, forward_only=True)
 
 
 def client_safety_screens() -> list[dict[str, Any]]:
@@ -254,31 +257,48 @@ def client_red_flag_rules() -> list[dict[str, Any]]:
 
 
 def red_flags_by_day(
-    entries: Iterable[Any], first: dt.date, last: dt.date
+    entries: Iterable[Any],
+    first: dt.date,
+    last: dt.date,
+    episode: Mapping[str, Any] | None = None,
+    *,
+    lang: str = "en",
 ) -> list[tuple[dt.date, RedFlag]]:
     """The red flags raised on each logged day from ``first`` to ``last``, with the day.
 
-    Each day is judged as of itself, as ``evaluate`` judged it then, and a flag
-    counts on that day only when the day's own entries are part of its evidence:
-    so a flag once raised stays visible in the history (diary-schema.md), and a
-    flag still open from an earlier day is not raised again by a quiet day.
+    Each day is judged as of itself, as ``evaluate`` judged it then (notes and
+    episode facts included), and a flag counts on that day only when the day's own
+    entries are part of its evidence: so a flag once raised stays visible in the
+    history (diary-schema.md), and a flag still open from an earlier day is not
+    raised again by a quiet day.
     """
-    diary = prepare(entries, last, (last - first).days + _LOOKBACK_DAYS)
+    diary = read_notes(prepare(entries, last, (last - first).days + _LOOKBACK_DAYS), lang)
     dates = [entry["date"] for entry in diary]  # oldest first, as prepare sorts them
+    # The stored facts are the current episode's: they count for its days only.
+    current = episode_start(diary, last)
     raised = []
     for day in sorted({d for d in dates if d >= first}):
         window_start = day - dt.timedelta(days=_LOOKBACK_DAYS - 1)
         as_of_then = diary[bisect_left(dates, window_start) : bisect_right(dates, day)]
-        for flag in _judge_red_flags(as_of_then, day):
+        start = episode_start(as_of_then, day)
+        view = _flag_view(as_of_then, start, episode if start == current else None)
+        for flag in _judge_red_flags(view, day):
             if any(item.date == day.isoformat() for item in flag.evidence):
                 raised.append((day, flag))
     return raised
 
 
-def red_flags_between(entries: Iterable[Any], first: dt.date, last: dt.date) -> list[RedFlag]:
+def red_flags_between(
+    entries: Iterable[Any],
+    first: dt.date,
+    last: dt.date,
+    episode: Mapping[str, Any] | None = None,
+    *,
+    lang: str = "en",
+) -> list[RedFlag]:
     """Every red flag raised from ``first`` to ``last``, once each, with all its evidence."""
     by_code: dict[str, RedFlag] = {}
-    for _day, flag in red_flags_by_day(entries, first, last):
+    for _day, flag in red_flags_by_day(entries, first, last, episode, lang=lang):
         seen = by_code.get(flag.code)
         evidence = flag.evidence if seen is None else [*seen.evidence, *flag.evidence]
         by_code[flag.code] = replace(flag, evidence=_sorted_evidence(evidence))

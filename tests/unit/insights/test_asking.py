@@ -226,3 +226,11 @@ def test_client_safety_screens_are_the_engines_own():
         for option in screen["options"]:
             assert set(option["set"]) <= set(screen["fields"])
         assert "pain_rise_at_least" not in screen["when"]
+
+
+def test_notes_are_read_in_the_persons_language():
+    entry = day(0, pain=3, notes="Wade geschwollen und rot")
+    assert evaluate([entry], TODAY).urgency == "self_care"  # not English
+    findings = evaluate([entry], TODAY, lang="de")
+    assert findings.urgency == "emergency"
+    assert {e.quote for f in findings.red_flags for e in f.evidence} == {"Wade geschwollen und rot"}

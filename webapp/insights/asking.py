@@ -573,8 +573,8 @@ def next_questions(sit: Situation) -> list[NextQuestion]:
     taken = {f for q in safety + confirm for f in q.fields}
     confirm += _note_questions(sit, taken)
     taken |= {f for q in confirm for f in q.fields}
-    if sit.urgency == "emergency":
-        return safety + confirm
+    if sit.urgency == "emergency":  # go now: only what bears on the emergency
+        return [q for q in safety + confirm if q.urgency == "emergency"]
     separate = _separating(sit, taken)
     taken |= {f for q in separate for f in q.fields}
     return safety + confirm + separate + _factor_questions(sit, taken)

@@ -203,10 +203,11 @@ def _flag_view(
 def client_safety_screens() -> list[dict[str, Any]]:
     """The safety screens a browser can judge from the answers of ONE entry being filled in.
 
-    Each is ``{code, when, question, why, fields, options, multiple, urgency, passage}``:
-    ``when`` is a condition in the grammar of ``client_red_flag_rules()`` (judged by
-    static/js/live-flags.js); while it holds and a field of ``fields`` is unanswered,
-    the page asks ``question``, and each option's ``set`` is what one tap stores.
+    Each is ``{code, flag, when, question, why, fields, field_questions, options,
+    multiple, scope, urgency, passage}``: ``when`` is a condition in the grammar of
+    ``client_red_flag_rules()`` (judged by static/js/live-flags.js); while it holds and
+    a field of ``fields`` is unanswered, the page asks ``question`` (or, with one field
+    left, ``field_questions[field]``), and each option's ``set`` is what one tap stores.
     Built from ``knowledge.SAFETY_SCREENS``; cues of several days (a sudden
     worsening) stay with the server. Most urgent first.
     """

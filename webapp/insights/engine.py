@@ -146,7 +146,11 @@ def evaluate(
     flag_view = _flag_view(read, start, episode)
     answer_view = _flag_view(recorded, start, episode)
     red_flags = _judge_red_flags(flag_view, today)
-    answered_flags = {flag.code for flag in _judge_red_flags(answer_view, today)}
+    # Notes and episode facts only add to what the answers raise (never a field a flag
+    # reads as "could be"), so with no flag raised there is nothing to tell apart.
+    answered_flags = (
+        {flag.code for flag in _judge_red_flags(answer_view, today)} if red_flags else set()
+    )
     urgency = max(
         (flag.urgency for flag in red_flags), key=_URGENCY_RANK.__getitem__, default="self_care"
     )
@@ -194,10 +198,22 @@ def _flag_view(
 ) -> list[Entry]:
     """What the red flags read: the entries, those of the episode with its facts filled in
     (never a field a flag reads as "could be", and a fact only from the day it was logged)."""
+    entries = [_without_note_values(e, _FLAG_UNFILLED) for e in entries]
     before = [e for e in entries if start is None or e["date"] < start]
     episode = [e for e in entries if start is not None and e["date"] >= start]
     facts = episode_facts(episode, stored)
     return before + fill_episode_facts(episode, facts, skip=_FLAG_UNFILLED, forward_only=True)
+
+
+def _without_note_values(entry: Entry, fields: frozenset[str]) -> Entry:
+    """The entry without what a note said about `fields`: a note may raise a flag, never
+    clear one ("came on gradually" must not stand in for the person's answer)."""
+    sources = entry.get("_from")
+    if not sources or not any(f in fields and s.source == "note" for f, s in sources.items()):
+        return entry
+    copy = {k: v for k, v in entry.items() if not (k in fields and sources.get(k))}
+    copy["_from"] = {f: s for f, s in sources.items() if f not in fields}
+    return copy
 
 
 def client_safety_screens() -> list[dict[str, Any]]:

@@ -242,3 +242,11 @@ def test_notes_are_read_in_the_persons_language():
     findings = evaluate([entry], TODAY, lang="de")
     assert findings.urgency == "emergency"
     assert {e.quote for f in findings.red_flags for e in f.evidence} == {"Wade geschwollen und rot"}
+
+
+def test_a_note_never_clears_a_flag_the_answers_raise():
+    # DVT: one calf sign with sudden, severe pain; an unrecorded onset could be sudden.
+    entry = day(0, pain=8, calf_swelling=True, notes="the pain came on gradually")
+    assert "dvt_suspected" in flags(evaluate([entry], TODAY))
+    # The person's own answer does count.
+    assert "dvt_suspected" not in flags(evaluate([{**entry, "onset": "gradual"}], TODAY))

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from webapp.diary.format import BOOLEANS, ENUMS, LISTS
+from webapp.diary.format import BOOLEANS, ENUMS, LISTS, NOTES_MAX
 
 
 def _as_dict(entry: Any) -> Mapping[str, Any] | None:
@@ -65,14 +65,38 @@ def clean_entry(raw: Mapping[str, Any]) -> dict[str, Any] | None:
         value = raw.get(field)
         if isinstance(value, bool):
             entry[field] = value
+    # Not fossa-diary/1 entry fields, but read when given: an episode fact recorded
+    # with the entry (insights/episode.py) and the note, which the engine reads.
+    if isinstance(raw.get("prior_injury"), bool):
+        entry["prior_injury"] = raw["prior_injury"]
+    notes = raw.get("notes")
+    if isinstance(notes, str) and notes.strip():
+        entry["notes"] = notes[:NOTES_MAX]
     return entry
 
 
 def _order_key(entry: dict[str, Any]) -> tuple[Any, ...]:
-    # Date first, then id, then the whole entry: a total order, so the findings do not
-    # depend on the order the entries came in, even for two entries of one day.
-    body = json.dumps(entry, sort_keys=True, default=str)
-    return entry["date"], entry.get("id", ""), body
+    return entry["date"], entry.get("id", "")
+
+
+def _body(entry: dict[str, Any]) -> str:
+    return json.dumps(entry, sort_keys=True, default=str)
+
+
+def _sort(entries: list[dict[str, Any]]) -> None:
+    """Date first, then id, then the whole entry: a total order, so the findings do not
+    depend on the order the entries came in, even for two entries of one day. The
+    whole entry is compared only where date and id are the same (rare and cheap)."""
+    entries.sort(key=_order_key)
+    start = 0
+    while start < len(entries):
+        end = start + 1
+        key = _order_key(entries[start])
+        while end < len(entries) and _order_key(entries[end]) == key:
+            end += 1
+        if end - start > 1:
+            entries[start:end] = sorted(entries[start:end], key=_body)
+        start = end
 
 
 def prepare(entries: Iterable[Any], today: dt.date, lookback_days: int) -> list[dict[str, Any]]:
@@ -92,5 +116,5 @@ def prepare(entries: Iterable[Any], today: dt.date, lookback_days: int) -> list[
         entry = clean_entry(raw)
         if entry is not None and first_day <= entry["date"] <= today:
             kept.append(entry)
-    kept.sort(key=_order_key)
+    _sort(kept)
     return kept

@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.auth.routes import bp as auth_bp
     from webapp.diary.api import bp as diary_api_bp
     from webapp.diary.routes import bp as diary_bp
+    from webapp.emergency.routes import bp as emergency_bp
     from webapp.insights.cli import cli as insights_cli
     from webapp.insights.views import bp as insights_bp
     from webapp.pwa.routes import bp as pwa_bp
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(diary_bp)
     app.register_blueprint(diary_api_bp)
     app.register_blueprint(insights_bp)
+    app.register_blueprint(emergency_bp)
     app.cli.add_command(insights_cli)
     app.register_blueprint(share_bp)
     app.register_blueprint(share_api_bp)

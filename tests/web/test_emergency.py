@@ -53,9 +53,7 @@ def test_an_emergency_stays_at_the_top_of_today_with_its_call_link(
     assert "data-emergency-badge" in client.get("/diary").get_data(as_text=True)
 
 
-def test_yesterdays_unacknowledged_emergency_is_still_shown(
-    client, logged_in, user, entry_factory
-):
+def test_yesterdays_unacknowledged_emergency_is_still_shown(client, logged_in, user, entry_factory):
     today = dt.datetime.now(dt.UTC).date()
     entry_factory(user, date=today - dt.timedelta(days=1), pain=4, **CALF_SIGNS)
     assert interrupt(today_page(client)) is not None
@@ -179,7 +177,12 @@ def test_default_number_by_timezone(zone, number):
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("112", ("112", None)), (" 9 1 1 ", ("911", None)), ("", (None, None)), ("000", ("000", None))],
+    [
+        ("112", ("112", None)),
+        (" 9 1 1 ", ("911", None)),
+        ("", (None, None)),
+        ("000", ("000", None)),
+    ],
 )
 def test_typed_numbers_are_cleaned(typed, expected):
     assert numbers.clean_number(typed) == expected

@@ -66,7 +66,9 @@ def open_emergencies(user: User, today: dt.date | None = None) -> list[OpenEmerg
         if flag.urgency != "emergency":
             continue
         keys = {
-            _raised_key(item.entry_id, day) for item in flag.evidence if item.date == day.isoformat()
+            _raised_key(item.entry_id, day)
+            for item in flag.evidence
+            if item.date == day.isoformat()
         }
         keys -= {key for code, key in acknowledged if code == flag.code}
         if not keys:

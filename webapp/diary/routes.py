@@ -17,13 +17,21 @@ from webapp.diary import store
 from webapp.diary.chart import build_pain_chart
 from webapp.diary.forms import DETAIL_GROUPS, EntryForm
 from webapp.htmx import render_page_or_fragment, wants_fragment
-from webapp.insights import URGENCY_HEADLINES, client_red_flag_rules
+from webapp.insights import (
+    URGENCY_HEADLINES,
+    client_note_phrases,
+    client_red_flag_rules,
+    client_safety_screens,
+)
 from webapp.insights.from_diary import findings_for, flags_by_entry, flags_raised_by
 from webapp.models import Entry
+from webapp.questions.asking import questions_to_ask
 
 bp = Blueprint("diary", __name__)
 
 CHART_RANGES = (30, 90)
+AFTER_SAVING = 3  # questions shown right after saving
+NOTES_LANGUAGE = "en"  # the pages are English; the notes reader has other tables too
 UNDO_KEY = "undo_entry"
 
 
@@ -33,15 +41,23 @@ def _today() -> dt.date:
 
 def _today_context(form: EntryForm, saved: Entry | None = None) -> dict[str, Any]:
     today = _today()
-    # The red flags the saved entry raises are shown with it, at once.
-    raised = flags_raised_by(findings_for(current_user, today), saved.id) if saved else []
+    # The red flags the saved entry raises are shown with it, at once, and under it
+    # the next questions Fossa asks (webapp/questions/).
+    findings = findings_for(current_user, today) if saved else None
+    raised = flags_raised_by(findings, saved.id) if findings and saved else []
+    questions = questions_to_ask(current_user, findings, today, AFTER_SAVING) if findings else []
     return {
         "form": form,
         "groups": DETAIL_GROUPS,
         "saved": saved,
         "raised": raised,
+        "questions": questions,
+        "origin": "today",
+        "saved_id": saved.id if saved else None,
         "headlines": URGENCY_HEADLINES,
         "live_rules": client_red_flag_rules(),
+        "safety_screens": client_safety_screens(),
+        "note_phrases": client_note_phrases(NOTES_LANGUAGE),
         "today": today,
         "todays_entries": store.entries_between(current_user, today, today)[::-1],
         "open_detail": request.args.get("detail"),

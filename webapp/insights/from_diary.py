@@ -14,6 +14,7 @@ from typing import Any
 from webapp.diary import store
 from webapp.insights import evaluate, red_flags_between, red_flags_by_day
 from webapp.models import Entry, User
+from webapp.questions.episodes import current_episode, facts_of
 
 # The engine looks back at most four weeks for causes and two for red flags;
 # ninety days lets it see what came before without reading a whole history.
@@ -24,7 +25,9 @@ def findings_for(user: User, today: dt.date | None = None) -> dict[str, Any]:
     """The findings of ``user``'s recent diary, JSON-ready (see Findings.to_dict)."""
     today = today or store.local_today(user)
     start = today - dt.timedelta(days=LOOKBACK_DAYS - 1)
-    return evaluate(store.entries_between(user, start, today), today).to_dict()
+    # The facts of the current injury (asked once) count for every entry of it.
+    episode = facts_of(current_episode(user, today)) or None
+    return evaluate(store.entries_between(user, start, today), today, episode=episode).to_dict()
 
 
 def flags_raised_by(findings: dict[str, Any], entry_id: str) -> list[dict[str, Any]]:

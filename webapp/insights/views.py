@@ -6,9 +6,9 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from webapp.diary.store import local_today
 from webapp.htmx import render_page_or_fragment
 from webapp.insights import ADVICE_PREAMBLE, NOT_ENOUGH_TEXT, URGENCY_HEADLINES
-from webapp.diary.store import local_today
 from webapp.insights.from_diary import findings_for
 from webapp.questions.asking import questions_to_ask
 

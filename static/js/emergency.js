@@ -15,7 +15,7 @@
 
   function lowerFirst(text) { return text ? text.charAt(0).toLowerCase() + text.slice(1) : ""; }
 
-  function show(rule, anchor, note) {
+  function show(rule, anchor, note, fromNotes) {
     var open = card();
     if (open && open.getAttribute("data-code") === rule.code && !note === !open.hasAttribute("data-waiting")) return;
     if (open) open.remove();
@@ -25,6 +25,8 @@
     node.setAttribute("data-code", rule.code);
     node.querySelector("[data-slot=headline]").textContent = rule.headline;
     node.querySelector("[data-slot=title]").textContent = lowerFirst(rule.title);
+    // Raised by what the note says rather than by the taps: say so.
+    if (fromNotes) node.querySelector("[data-slot=lead]").textContent = "What you wrote describes";
     if (note) {
       node.setAttribute("data-waiting", "");
       var line = document.createElement("p");
@@ -54,7 +56,12 @@
     if (!found.length) { backedFrom = {}; hide(); return; }
     var rule = found[0];
     if (backedFrom[rule.code]) return; // the compact warning above Save stays
-    show(rule, form.closest("#log") || form.parentNode);
+    var live = self.FossaLive;
+    var fromNotes = !!live && live.judge(rule.when, live.answersOf(form, true)) !== true;
+    var open = card();
+    if (open && open.getAttribute("data-code") === rule.code && open.hasAttribute("data-from-notes") !== fromNotes) open.remove();
+    show(rule, form.closest("#log") || form.parentNode, null, fromNotes);
+    if (fromNotes && card()) card().setAttribute("data-from-notes", "");
   });
 
   document.addEventListener("click", function (event) {

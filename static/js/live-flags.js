@@ -40,7 +40,8 @@
   }
 
   // The form's current answers, in fossa-diary/1 terms: unanswered fields are absent.
-  function answersOf(form) {
+  // With the signs of the notes unless ``tappedOnly``.
+  function answersOf(form, tappedOnly) {
     var answers = {};
     new FormData(form).forEach(function (raw, name) {
       var value = String(raw);
@@ -58,7 +59,7 @@
       }
     });
     var notes = form.elements.notes;
-    return withNoteSigns(answers, notes && notes.value, phraseTable());
+    return tappedOnly ? answers : withNoteSigns(answers, notes && notes.value, phraseTable());
   }
 
   // The grammar of webapp/insights/conditions.py, with its three values: true,

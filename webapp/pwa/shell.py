@@ -20,6 +20,7 @@ SHELL_STATIC = (
     "css/app.css",
     "js/app.js",
     "js/offline-queue.js",
+    "js/note-signs.js",
     "js/live-flags.js",
     "js/emergency.js",
     "js/safety-questions.js",

@@ -6,7 +6,9 @@ Pure Python (no Flask, no SQLAlchemy), so the web views, the CLI and tests share
 from __future__ import annotations
 
 from webapp.insights.engine import (
+    client_note_phrases,
     client_red_flag_rules,
+    client_safety_screens,
     evaluate,
     red_flags_between,
     red_flags_by_day,
@@ -24,6 +26,7 @@ from webapp.insights.knowledge import (
     ADVICE_PREAMBLE,
     CAUSE_NAMES,
     DISCLAIMER,
+    EPISODE_FIELDS,
     FACTOR_NAMES,
     NOT_ENOUGH_TEXT,
     QUESTIONS,
@@ -37,6 +40,7 @@ __all__ = [
     "ADVICE_PREAMBLE",
     "CAUSE_NAMES",
     "DISCLAIMER",
+    "EPISODE_FIELDS",
     "FACTOR_NAMES",
     "NOT_ENOUGH_TEXT",
     "QUESTIONS",
@@ -51,7 +55,9 @@ __all__ = [
     "Findings",
     "NextQuestion",
     "RedFlag",
+    "client_note_phrases",
     "client_red_flag_rules",
+    "client_safety_screens",
     "evaluate",
     "red_flags_between",
     "red_flags_by_day",

@@ -104,7 +104,9 @@ def as_text(findings: dict[str, Any]) -> str:
     if not findings["enough_to_go_on"]:
         lines.append("\nNot enough to go on yet.")
     for question in findings["next_questions"]:
-        lines.append(f"Log next: {question['question']} ({question['field']})")
+        lines.append(
+            f"Ask ({question['kind']}): {question['question']} ({', '.join(question['fields'])})"
+        )
     for factor in findings["factors"]:
         lines.append(f"\nFactor {factor['code']}: {factor['name']}")
         lines += _evidence_lines(factor["evidence"])

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from webapp.diary.format import BOOLEANS, ENUMS, LISTS
+from webapp.diary.format import BOOLEANS, ENUMS, LISTS, NOTES_MAX
 
 
 def _as_dict(entry: Any) -> Mapping[str, Any] | None:
@@ -65,6 +65,13 @@ def clean_entry(raw: Mapping[str, Any]) -> dict[str, Any] | None:
         value = raw.get(field)
         if isinstance(value, bool):
             entry[field] = value
+    # Not fossa-diary/1 entry fields, but read when given: an episode fact recorded
+    # with the entry (insights/episode.py) and the note, which the engine reads.
+    if isinstance(raw.get("prior_injury"), bool):
+        entry["prior_injury"] = raw["prior_injury"]
+    notes = raw.get("notes")
+    if isinstance(notes, str) and notes.strip():
+        entry["notes"] = notes[:NOTES_MAX]
     return entry
 
 

@@ -17,18 +17,27 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from webapp.diary.format import BOOLEANS, ENUMS, FIELD_LABELS, LISTS, label
+from webapp.insights import asking
 from webapp.insights import knowledge as kb
 from webapp.insights.conditions import Judge, Match, compile_condition, fields_of
 from webapp.insights.diary import prepare
+from webapp.insights.episode import (
+    Source,
+    clean_episode_facts,
+    episode_facts,
+    episode_start,
+    fill_episode_facts,
+    read_notes,
+)
 from webapp.insights.findings import (
     Advice,
     Cause,
     Evidence,
     Factor,
     Findings,
-    NextQuestion,
     RedFlag,
 )
+from webapp.insights.notes import phrase_data
 
 Entry = dict[str, Any]
 
@@ -82,7 +91,25 @@ _ADVICE = [
     (item, compile_condition(item["when"]["entries"]) if "entries" in item["when"] else None)
     for item in kb.ADVICE
 ]
-_QUESTION_ONLY_IF = {field: compile_condition(cond) for field, cond in kb.QUESTION_ONLY_IF.items()}
+
+
+def _not_recorded_fields(cond: Mapping[str, Any]) -> set[str]:
+    if "all" in cond or "any" in cond:
+        parts = cond.get("all", cond.get("any", []))
+        return set().union(*(_not_recorded_fields(c) for c in parts))
+    return {cond["field"]} if "not_recorded_as" in cond else set()
+
+
+# Fields a red flag reads as "could be" while unrecorded: an episode fact from
+# another day must never stand in for them and so clear a flag (a gradual start
+# of the knee pain says nothing about a sudden calf pain today).
+_FLAG_UNFILLED = frozenset(
+    field
+    for flag in kb.RED_FLAGS
+    for key in ("when", "first", "then")
+    if key in flag["trigger"]
+    for field in _not_recorded_fields(flag["trigger"][key])
+)
 _LOOKBACK_DAYS = max(
     kb.EPISODE_WINDOW_DAYS,
     *(flag["window_days"] for flag in kb.RED_FLAGS),
@@ -91,24 +118,68 @@ _LOOKBACK_DAYS = max(
 
 
 # ------------------------------------------------------------ public API
-def evaluate(entries: Iterable[Any], today: dt.date) -> Findings:
-    """Read a diary (fossa-diary/1 dicts or objects with .to_diary()) as of `today`."""
+def evaluate(
+    entries: Iterable[Any],
+    today: dt.date,
+    episode: Mapping[str, Any] | None = None,
+    *,
+    lang: str = "en",
+) -> Findings:
+    """Read a diary (fossa-diary/1 dicts or objects with .to_diary()) as of `today`.
+
+    `episode` holds the answers stored for the current injury rather than a day
+    (``knowledge.EPISODE_FIELDS``); they count for every entry of the current
+    episode (insights/episode.py says which entries that is). Notes are read in
+    the language `lang` (a table under insights/phrases/).
+    """
     if isinstance(today, dt.datetime):  # a datetime is a date too, but compares apart
         today = today.date()
-    episode = prepare(entries, today, _LOOKBACK_DAYS)
-    in_episode = _since(episode, today, kb.EPISODE_WINDOW_DAYS)
-
-    red_flags = _judge_red_flags(episode, today)
+    recorded = prepare(entries, today, _LOOKBACK_DAYS)
+    read = read_notes(recorded, lang)
+    start = episode_start(read, today)
+    in_episode = [e for e in read if start is not None and e["date"] >= start]
+    answered_episode = [e for e in recorded if start is not None and e["date"] >= start]
+    facts = episode_facts(in_episode, episode)
+    answer_facts = episode_facts(answered_episode, episode)
+    before = [e for e in read if start is None or e["date"] < start]
+    before_recorded = [e for e in recorded if start is None or e["date"] < start]
+    # Red flags from everything known, notes included; and from the recorded answers
+    # alone, which says whether a flag still waits for the person's word.
+    flag_view = before + fill_episode_facts(
+        in_episode, facts, skip=_FLAG_UNFILLED, forward_only=True
+    )
+    answer_view = before_recorded + fill_episode_facts(
+        answered_episode, answer_facts, skip=_FLAG_UNFILLED, forward_only=True
+    )
+    red_flags = _judge_red_flags(flag_view, today)
+    answered_flags = {flag.code for flag in _judge_red_flags(answer_view, today)}
     urgency = max(
         (flag.urgency for flag in red_flags), key=_URGENCY_RANK.__getitem__, default="self_care"
     )
-    causes = _rank_causes(in_episode)
-    factors = _find_factors(in_episode)
+    episode_view = fill_episode_facts(in_episode, facts)
+    scores = _score_causes(episode_view)
+    causes = _rank_causes(episode_view, scores)
+    factors = _find_factors(episode_view)
     enough = _enough_to_go_on(causes)
-    questions = [] if enough else _next_questions(in_episode, causes)
+    questions = asking.next_questions(
+        asking.Situation(
+            today=today,
+            flag_view=flag_view,
+            episode=episode_view,
+            recorded=answered_episode,
+            recorded_window=recorded,
+            stored_episode=clean_episode_facts(episode),
+            red_flags=red_flags,
+            answered_flags=answered_flags,
+            urgency=urgency,
+            causes=causes,
+            scores=scores,
+            moves=_MOVES,
+        )
+    )
     # The management advice is for "once serious conditions are ruled out": during an
     # emergency the only advice is the flag's own.
-    advice = [] if urgency == "emergency" else _pick_advice(in_episode, causes, factors)
+    advice = [] if urgency == "emergency" else _pick_advice(episode_view, causes, factors)
 
     return Findings(
         today=today.isoformat(),
@@ -123,6 +194,24 @@ def evaluate(entries: Iterable[Any], today: dt.date) -> Findings:
         disclaimer=kb.DISCLAIMER,
         entries_considered=len(in_episode),
     )
+
+
+def client_safety_screens() -> list[dict[str, Any]]:
+    """The safety screens a browser can judge from the answers of ONE entry being filled in.
+
+    Each is ``{code, when, question, why, fields, options, multiple, urgency, passage}``:
+    ``when`` is a condition in the grammar of ``client_red_flag_rules()`` (judged by
+    static/js/live-flags.js); while it holds and a field of ``fields`` is unanswered,
+    the page asks ``question``, and each option's ``set`` is what one tap stores.
+    Built from ``knowledge.SAFETY_SCREENS``; cues of several days (a sudden
+    worsening) stay with the server. Most urgent first.
+    """
+    return asking.client_safety_screens()
+
+
+def client_note_phrases(lang: str = "en") -> dict[str, Any]:
+    """The phrase table static/js/note-signs.js reads notes with (the server's own)."""
+    return phrase_data(lang)
 
 
 def client_red_flag_rules() -> list[dict[str, Any]]:
@@ -210,21 +299,52 @@ def _answer_note(field: str, value: Any) -> str:
     return f"{FIELD_LABELS.get(field, field)}: {label(field, value)}"
 
 
+def _day_words(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%B}"
+
+
 def _evidence(entry: Entry, matches: list[Match], note: str | None = None) -> list[Evidence]:
-    return [
-        Evidence(
-            date=entry["date"].isoformat(),
-            entry_id=entry.get("id"),
-            field=field,
-            value=value,
-            note=note if note is not None else _answer_note(field, value),
+    """Evidence of matched answers; a value from a note or the episode says where it came from."""
+    sources: Mapping[str, Source] = entry.get("_from", {})
+    items = []
+    for field, value in matches:
+        source = sources.get(field)
+        words = note if note is not None else _answer_note(field, value)
+        if source is None:
+            items.append(
+                Evidence(
+                    date=entry["date"].isoformat(),
+                    entry_id=entry.get("id"),
+                    field=field,
+                    value=value,
+                    note=words,
+                )
+            )
+            continue
+        if source.source == "note":
+            said = f"from your note of {_day_words(source.date)}: '{source.quote}'"
+            words = said if note is None else f"{note}, {said}"
+        else:
+            words = f"{words} (your answer for this injury)"
+        items.append(
+            Evidence(
+                date=source.date,
+                entry_id=source.entry_id,
+                field=field,
+                value=value,
+                note=words,
+                source=source.source,
+                quote=source.quote,
+            )
         )
-        for field, value in matches
-    ]
+    return items
 
 
 def _sorted_evidence(items: list[Evidence]) -> list[Evidence]:
-    unique = {(e.date, e.entry_id or "", e.field, repr(e.value), e.note): e for e in items}
+    unique = {
+        (e.date, e.entry_id or "", e.field, repr(e.value), e.note, e.source): e for e in items
+    }
     return [unique[key] for key in sorted(unique)]
 
 
@@ -380,8 +500,9 @@ def _confidence(score: float) -> str:
     return "weak"
 
 
-def _rank_causes(entries: list[Entry]) -> list[Cause]:
-    ranked = []
+def _score_causes(entries: list[Entry]) -> dict[str, tuple[float, bool, list, list]]:
+    """Every cause's (score, pointed at by a sign of its own, evidence for, against)."""
+    weighed = {}
     for cause, signs in _CAUSES:
         score = 0.0
         pointed_at = False
@@ -393,6 +514,17 @@ def _rank_causes(entries: list[Entry]) -> list[Cause]:
             pointed_at = pointed_at or bool(support and sign.specific)
             evidence_for += support
             evidence_against += against
+        weighed[cause["code"]] = (score, pointed_at, evidence_for, evidence_against)
+    return weighed
+
+
+def _rank_causes(
+    entries: list[Entry], weighed: Mapping[str, tuple[float, bool, list, list]] | None = None
+) -> list[Cause]:
+    weighed = _score_causes(entries) if weighed is None else weighed
+    ranked = []
+    for cause, _signs in _CAUSES:
+        score, pointed_at, evidence_for, evidence_against = weighed[cause["code"]]
         # A cause is shown only when a sign of its own in the log speaks for it.
         if pointed_at and score > 0:
             ranked.append(
@@ -417,18 +549,7 @@ def _enough_to_go_on(causes: list[Cause]) -> bool:
     return len(causes) == 1 or causes[0].score - causes[1].score >= scoring["enough_margin"]
 
 
-def _recorded_fields(entries: list[Entry]) -> set[str]:
-    return {field for entry in entries for field in entry}
-
-
-def _possible_answers(field: str) -> list[Any]:
-    if field in BOOLEANS:
-        return [True, False]
-    if field in ENUMS:
-        return list(ENUMS[field])
-    if field in LISTS:
-        return [(value,) for value in LISTS[field]]
-    return []
+_SIGNS_OF = {cause["code"]: signs for cause, signs in _CAUSES}
 
 
 def _answer_moves(signs: list[_Sign], answer: Entry) -> float:
@@ -442,43 +563,25 @@ def _answer_moves(signs: list[_Sign], answer: Entry) -> float:
     return move
 
 
-def _next_questions(entries: list[Entry], causes: list[Cause]) -> list[NextQuestion]:
-    """The one or two unanswered questions whose answers move the leading causes most apart.
+def _possible_answers(field: str) -> list[Any]:
+    if field in BOOLEANS or field == "prior_injury":
+        return [True, False]
+    if field in ENUMS:
+        return list(ENUMS[field])
+    if field in LISTS:
+        return [(value,) for value in LISTS[field]] + [()]
+    return []
 
-    Each possible answer of a question is tried against the signs of the leading causes
-    (or of every cause, when fewer than two lead); a question separates them by the sum,
-    over its answers, of the gap between the cause that answer helps most and the one
-    it helps least.
-    """
-    if not any(_is_painful(e) for e in entries):
-        return []  # nothing hurts: there is nothing to tell apart
-    top = kb.SCORING["leading_causes"]
-    leading = [c.code for c in causes[:top]]
-    if len(leading) < 2:
-        leading = [cause["code"] for cause, _ in _CAUSES]
-    signs_of = {cause["code"]: signs for cause, signs in _CAUSES}
-    recorded = _recorded_fields(entries)
-    scored = []
-    for field, question in kb.QUESTIONS.items():
-        if field in recorded:
-            continue
-        only_if = _QUESTION_ONLY_IF.get(field)
-        if only_if is not None and not any(only_if(e)[0] for e in entries):
-            continue
-        spread = 0.0
-        moved: set[str] = set()
-        for answer in _possible_answers(field):
-            moves = {c: _answer_moves(signs_of[c], {field: answer}) for c in leading}
-            spread += max(moves.values()) - min(moves.values())
-            moved |= {c for c, move in moves.items() if move}
-        if spread > 0:
-            separates = [c for c in leading if c in moved]
-            scored.append((-spread, field, question, separates))
-    scored.sort(key=lambda item: (item[0], item[1]))
-    return [
-        NextQuestion(field=field, question=question, separates=separates)
-        for _, field, question, separates in scored[: kb.SCORING["max_questions"]]
+
+# How far each possible answer to each question moves each cause: the questions'
+# expected information is arithmetic over this table (asking.information).
+_MOVES = {
+    field: [
+        (answer, {code: _answer_moves(signs, {field: answer}) for code, signs in _SIGNS_OF.items()})
+        for answer in _possible_answers(field)
     ]
+    for field in kb.QUESTIONS
+}
 
 
 # ------------------------------------------------------------ factors and advice

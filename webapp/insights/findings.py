@@ -8,13 +8,20 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Evidence:
-    """One answer on one day that raised (or weighed against) a finding."""
+    """One answer on one day that raised (or weighed against) a finding.
+
+    ``source`` says where the value came from: ``"answer"`` (a recorded answer, or an
+    episode fact) or ``"note"`` (read from the entry's free text; ``quote`` then holds
+    the words of the note, and ``note`` reads "from your note of <day>: '<words>'").
+    """
 
     date: str
     entry_id: str | None
     field: str
     value: Any
     note: str
+    source: str = "answer"  # "answer" | "note"
+    quote: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,9 +64,34 @@ class Advice:
 
 @dataclass(frozen=True)
 class NextQuestion:
-    field: str
+    """One thing Fossa asks, with what each tap stores.
+
+    ``code`` is stable ("safety:dvt_calf_signs", "confirm_note:calf_swelling",
+    "separate:onset", "factor:load_change"); ``kind`` is "safety", "confirm_note",
+    "separate" or "factor". ``fields`` is never empty; ``field`` is set only when the
+    question asks one field (then ``fields == [field]``). Each option is
+    ``{"label": str, "set": {field: value}}``: what one tap stores. ``multiple``: the
+    chips may be combined, and a group field left unpicked is stored as false.
+    ``scope`` "entry" means the answer belongs to the entry ``entry_id`` of ``date``
+    (the newest entry that made the question relevant); "episode" means it belongs
+    to the injury and counts for every entry of the current episode. ``urgency`` is
+    the urgency of the red flag a safety or confirm question screens for.
+    """
+
+    code: str
+    kind: str  # "safety" | "confirm_note" | "separate" | "factor"
+    field: str | None
+    fields: list[str]
     question: str
-    separates: list[str]
+    why: str = ""
+    options: list[dict[str, Any]] = field(default_factory=list)
+    multiple: bool = False
+    scope: str = "entry"  # "entry" | "episode"
+    entry_id: str | None = None
+    date: str | None = None
+    urgency: str | None = None
+    separates: list[str] = field(default_factory=list)
+    passage: str = ""
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,15 @@ SCORING: dict[str, float | int] = {
     "enough_score": 3.0,
     "enough_margin": 1.5,
     "leading_causes": 3,  # how many causes "leading" means, for questions and advice
+    # What to ask: the questions that separate the leading causes, by expected
+    # information (bits, with the cause scores read as odds at this temperature);
+    # a question is worth asking from `min_information_bits`. At most this many of
+    # each kind at a time, so a quiet day asks little.
     "max_questions": 2,
+    "temperature": 1.5,
+    "min_information_bits": 0.05,
+    "max_note_questions": 2,
+    "max_factor_questions": 1,
 }
 
 _CALF_SIGNS = ["calf_swelling", "calf_redness", "calf_tenderness"]
@@ -505,7 +513,8 @@ CAUSES: list[dict[str, Any]] = [
         "name": "Posterior cruciate ligament (PCL) sprain",
         "passage": (
             "It typically results from a direct blow to the front of the tibia when the knee "
-            "is bent, or hyperextension."
+            "is bent, or hyperextension. Chronic PCL laxity can lead to pain during "
+            "activities that stress the posterior knee."
         ),
         "acute": True,
         "signs": [
@@ -527,6 +536,13 @@ CAUSES: list[dict[str, Any]] = [
                 "against": _OVERUSE,
                 "against_label": "began gradually",
                 "against_weight": 1.5,
+            },
+            {
+                # "Chronic PCL laxity": the pain of an old blow or hyperextension.
+                "id": "earlier_injury",
+                "label": "an earlier injury to this knee",
+                "when": {"field": "prior_injury", "is": True},
+                "weight": 2.0,
             },
         ],
     },
@@ -914,6 +930,7 @@ QUESTIONS: dict[str, str] = {
     "numbness": "Do you have numbness or tingling in the leg or foot?",
     "weakness": "Do you have weakness in the leg or foot?",
     "knee_redness_warmth": "Is there redness or warmth around the knee?",
+    "prior_injury": "Have you injured this knee before, even years ago?",
 }
 
 # A question that only makes sense after another answer: asked only when this
@@ -925,3 +942,164 @@ QUESTION_ONLY_IF: dict[str, dict[str, Any]] = {
 CAUSE_NAMES: dict[str, str] = {c["code"]: c["name"] for c in CAUSES}
 RED_FLAG_TITLES: dict[str, str] = {f["code"]: f["title"] for f in RED_FLAGS}
 FACTOR_NAMES: dict[str, str] = {f["code"]: f["name"] for f in FACTORS}
+
+# ---------------------------------------------------------------- episode facts
+# Answers that belong to the injury, not to the day: asked once per episode, they
+# count for every entry of the current episode (see engine.current_episode). A value
+# recorded on any entry of the episode counts for the whole episode too.
+# `prior_injury` is not a fossa-diary/1 entry field: it lives with the episode
+# ("an earlier injury to this knee"; the article: "Chronic PCL laxity can lead to
+# pain during activities that stress the posterior knee", after a blow or
+# hyperextension).
+EPISODE_FIELDS: tuple[str, ...] = ("onset", "mechanism", "popping", "lump", "prior_injury")
+EPISODE_FIELD_LABELS: dict[str, str] = {"prior_injury": "An earlier injury to this knee"}
+# The current episode: the entries of the last EPISODE_WINDOW_DAYS days that come
+# after the newest break, a break being this many days or more between two logged
+# days with pain. A new injury after weeks without pain is a new episode.
+EPISODE_BREAK_DAYS = 14
+
+# ---------------------------------------------------------------- safety screens
+# When to ask the questions that screen for a red flag. Each screen names the flag
+# it screens for (its urgency is the flag's), the fields it asks, and `when`: the
+# cues of ONE entry that make it relevant (same condition grammar; judged by the
+# engine and, through client_safety_screens(), by the browser as the form fills
+# in). `pain_rise_at_least` adds a cue of several days (engine only): a sudden
+# worsening, the day's pain this much above the previous logged day's.
+# A screen is not asked when its flag is already raised by recorded answers, nor
+# once its fields are answered for the entry it belongs to (scope "entry": the
+# newest entry that made it relevant, within the flag's window) or for the episode.
+_SWOLLEN = {"field": "swelling", "in": ["mild", "moderate", "severe"]}
+SAFETY_SCREENS: list[dict[str, Any]] = [
+    {
+        "code": "dvt_calf_signs",
+        "flag": "dvt_suspected",
+        "fields": list(_CALF_SIGNS),
+        "question": "Is your calf or thigh swollen, red or tender to touch?",
+        "why": (
+            "Swelling, redness or tenderness in the calf or thigh can be signs of a blood "
+            "clot (DVT), which the article calls a medical emergency."
+        ),
+        "multiple": True,
+        "chips": {
+            "calf_swelling": "Swollen",
+            "calf_redness": "Red",
+            "calf_tenderness": "Tender to touch",
+        },
+        "scope": "entry",
+        # The pain reaches the calf or thigh; it is severe; it hurts at rest or at
+        # night; or it suddenly got worse. (Swelling of the knee is not a sign of a
+        # DVT: the article's are "in the calf or thigh".)
+        "when": {
+            "any": [
+                {"field": "locations", "has_any": ["calf", "thigh"]},
+                {"field": "pain", "at_least": 7},
+                {"field": "timing", "in": ["at_rest", "night"]},
+            ]
+        },
+        "pain_rise_at_least": 3,
+        "passage": (
+            "Symptoms suggestive of a Deep Vein Thrombosis (DVT), such as sudden, severe "
+            "pain, swelling, tenderness, and redness in the calf or thigh (this is a "
+            "medical emergency)."
+        ),
+    },
+    {
+        "code": "weight_bearing",
+        "flag": "severe_pain_no_weight_bearing",
+        "fields": ["can_bear_weight"],
+        "question": "Can you stand and walk on the leg?",
+        "why": (
+            "Severe pain, especially if it stops you bearing weight or moving normally, "
+            "is a reason to see a professional."
+        ),
+        "multiple": False,
+        "scope": "entry",
+        # Severe pain, significant swelling, or an injury: a pop, a blow, the knee
+        # forced straight, a twist.
+        "when": {
+            "any": [
+                {"field": "pain", "at_least": 7},
+                {"field": "swelling", "in": ["moderate", "severe"]},
+                {"field": "popping", "is": True},
+                {"field": "mechanism", "in": ["direct_blow", "hyperextension", "twisting"]},
+            ]
+        },
+        "pain_rise_at_least": 3,
+        "passage": "Severe pain, especially if it prevents weight-bearing or normal movement.",
+    },
+    {
+        "code": "knee_redness_warmth",
+        "flag": "swelling_redness_warmth",
+        "fields": ["knee_redness_warmth"],
+        "question": "Is the skin around your knee red or warm?",
+        "why": (
+            "Significant swelling, redness or warmth around the knee is a reason to see "
+            "a professional."
+        ),
+        "multiple": False,
+        "scope": "entry",
+        # Swelling, or a tender spot (an inflamed bursa), or pain at rest or at night.
+        "when": {
+            "any": [
+                _SWOLLEN,
+                {"field": "tender_spot", "is": True},
+                {"field": "timing", "in": ["at_rest", "night"]},
+            ]
+        },
+        "passage": "Significant swelling, redness, or warmth around the knee.",
+    },
+    {
+        "code": "neuro",
+        "flag": "neuro_symptoms",
+        "fields": ["numbness", "weakness"],
+        "question": "Do you have numbness, tingling or weakness in the leg or foot?",
+        "why": (
+            "Numbness, tingling or weakness in the leg or foot is a reason to see a professional."
+        ),
+        "multiple": True,
+        "chips": {"numbness": "Numbness or tingling", "weakness": "Weakness"},
+        "scope": "entry",
+        # Pain spreading down into the calf (referred down the leg), low back pain,
+        # or cramping in the calf or foot.
+        "when": {
+            "any": [
+                {"field": "locations", "has": "calf"},
+                {"field": "back_pain", "is": True},
+                {"field": "cramping", "is": True},
+            ]
+        },
+        "passage": "Numbness, tingling, or weakness in the leg or foot.",
+    },
+    {
+        "code": "popping",
+        "flag": "popping_injury",
+        "fields": ["popping"],
+        "question": "Did you hear or feel a pop when it happened?",
+        "why": (
+            "A popping sound at the time of injury, followed by pain and swelling, is a "
+            "reason to see a professional."
+        ),
+        "multiple": False,
+        "scope": "episode",
+        # Swelling, or a sudden start: the time of an injury.
+        "when": {"any": [_SWOLLEN, {"field": "onset", "is": "sudden"}]},
+        "passage": 'A "popping" sound at the time of injury, followed by pain and swelling.',
+    },
+]
+
+# Wording of a question that asks ONE field of a group (the rest already answered),
+# and of every field the engine may ask on its own. Booleans get Yes / No.
+FIELD_QUESTIONS: dict[str, str] = {
+    "calf_swelling": "Is your calf or thigh swollen?",
+    "calf_redness": "Is your calf or thigh red?",
+    "calf_tenderness": "Is your calf or thigh tender to touch?",
+    "can_bear_weight": "Can you stand and walk on the leg?",
+    "popping": "Did you hear or feel a pop when it happened?",
+    "load_change": "Has your training changed this week?",
+    "warm_up": "Did you warm up first?",
+    "worn_footwear": "Are your shoes worn-out or unsuitable?",
+    "side": "Which knee?",
+    "pain": "How bad is the pain, from 0 to 10?",
+}
+# The label of the one chip of a group that answers "no" to every field of it.
+NONE_OF_THESE = "None of these"

@@ -7,7 +7,23 @@ import json
 from tests.unit.insights.insights_support import TODAY, day
 from webapp.insights import DISCLAIMER, URGENCY_WORDING, client_red_flag_rules, evaluate
 
-EVIDENCE_KEYS = {"date", "entry_id", "field", "value", "note"}
+EVIDENCE_KEYS = {"date", "entry_id", "field", "value", "note", "source", "quote"}
+QUESTION_KEYS = {
+    "code",
+    "kind",
+    "field",
+    "fields",
+    "question",
+    "why",
+    "options",
+    "multiple",
+    "scope",
+    "entry_id",
+    "date",
+    "urgency",
+    "separates",
+    "passage",
+}
 
 
 def _busy_diary():
@@ -59,7 +75,7 @@ def test_to_dict_has_exactly_the_agreed_keys_and_is_json():
     for item in found["advice"]:
         assert set(item) == {"code", "text", "passage", "because"}
     for question in found["next_questions"]:
-        assert set(question) == {"field", "question", "separates"}
+        assert set(question) == QUESTION_KEYS
 
 
 def test_findings_expose_the_same_as_attributes():

@@ -88,8 +88,11 @@ def test_every_condition_names_real_fields_and_compiles():
             conditions += [sign[k] for k in ("when", "against") if k in sign]
     conditions += [f["when"] for f in knowledge.FACTORS]
     conditions += [a["when"]["entries"] for a in knowledge.ADVICE if "entries" in a["when"]]
+    conditions += [screen["when"] for screen in knowledge.SAFETY_SCREENS]
+    # Episode facts are read too (prior_injury lives with the episode, not an entry).
+    known = set(FIELD_ORDER) | set(knowledge.EPISODE_FIELDS)
     for condition in conditions:
-        assert fields_of(condition) <= set(FIELD_ORDER), condition
+        assert fields_of(condition) <= known, condition
         compile_condition(condition)
 
 

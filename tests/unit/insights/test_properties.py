@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 
 from webapp.diary.format import BOOLEANS, ENUMS, LISTS
 from webapp.insights import URGENCY_ORDER, evaluate
+from webapp.insights.diary import prepare
+from webapp.insights.episode import episode_start
+from webapp.insights.knowledge import SCORING
 
 TODAY = dt.date(2026, 6, 30)
 CALF_SIGNS = ("calf_swelling", "calf_redness", "calf_tenderness")
@@ -121,7 +124,7 @@ def test_findings_are_well_formed(diary):
     findings = evaluate(diary, TODAY)
     as_dict = findings.to_dict()
     assert as_dict["urgency"] in URGENCY_ORDER
-    assert len(as_dict["next_questions"]) <= 2
+    _assert_questions_well_formed(diary, as_dict["next_questions"])
     scores = [c["score"] for c in as_dict["causes"]]
     assert scores == sorted(scores, reverse=True)
     assert all(c["confidence"] in {"likely", "possible", "weak"} for c in as_dict["causes"])
@@ -131,6 +134,35 @@ def test_findings_are_well_formed(diary):
     assert RANK[as_dict["urgency"]] == top_flag
     if as_dict["enough_to_go_on"]:
         assert as_dict["causes"]
+
+
+KIND_ORDER = ["safety", "confirm_note", "separate", "factor"]
+
+
+def _assert_questions_well_formed(diary, questions):
+    kinds = [KIND_ORDER.index(q["kind"]) for q in questions]
+    assert kinds == sorted(kinds), "safety, then confirm_note, then separate, then factor"
+    assert len({q["code"] for q in questions}) == len(questions)
+    asked = [f for q in questions for f in q["fields"]]
+    assert len(asked) == len(set(asked)), "no field asked twice at once"
+    assert sum(q["kind"] == "separate" for q in questions) <= SCORING["max_questions"]
+    by_id = {e["id"]: e for e in diary}
+    for q in questions:
+        assert q["fields"] and q["question"].endswith("?") and q["why"]
+        assert q["field"] == (q["fields"][0] if len(q["fields"]) == 1 else None)
+        assert q["options"] and all(set(o["set"]) <= set(q["fields"]) for o in q["options"])
+        assert q["scope"] in {"entry", "episode"}
+        if q["kind"] in {"safety", "confirm_note"} and q["urgency"]:
+            assert q["urgency"] in URGENCY_ORDER
+        if q["scope"] == "entry":
+            entry = by_id[q["entry_id"]]
+            assert entry["date"] == q["date"]
+            # Never what that entry already answers.
+            assert not set(q["fields"]) & set(entry)
+        else:
+            start = episode_start(prepare(diary, TODAY, 28), TODAY).isoformat()
+            episode = [e for e in diary if e["date"] >= start]
+            assert not any(f in e for f in q["fields"] for e in episode)
 
 
 @settings(max_examples=60, deadline=None)

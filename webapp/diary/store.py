@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.diary import format as diary_format
 from webapp.extensions import db
 from webapp.models import Entry, User
+from webapp.questions.episodes import add_imported, check_episode, export_episodes
 
 
 def local_today(user: User | None, now: dt.datetime | None = None) -> dt.date:
@@ -132,8 +133,6 @@ def export_diary(user: User, entries: list[Entry] | None = None) -> dict[str, An
         exported_at=dt.datetime.now(dt.UTC),
     )
     if whole:
-        from webapp.questions.episodes import export_episodes
-
         stored = export_episodes(user)
         if stored:
             document["episodes"] = stored
@@ -199,8 +198,6 @@ def import_diary(user: User, document: Any, today: dt.date) -> ImportResult:
         db.session.add(entry)
         result.added += 1
     if episodes:
-        from webapp.questions.episodes import add_imported
-
         add_imported(user, episodes)
     db.session.commit()
     return result
@@ -213,8 +210,6 @@ def _checked_episodes(raw: Any, today: dt.date, result: ImportResult) -> list[di
     if not isinstance(raw, list):
         result.errors.append("The file's episodes must be a list.")
         return []
-    from webapp.questions.episodes import check_episode
-
     checked = []
     for index, item in enumerate(raw, start=1):
         clean, problems = check_episode(item, today)

@@ -217,3 +217,26 @@ def test_a_bad_emergency_number_is_refused_next_to_the_field(client, logged_in):
     page = response.get_data(as_text=True)
     assert "2 to 6 digits" in page
     assert 'value="call 144"' in page  # what the person typed stays
+
+
+def test_a_note_alone_raises_the_interrupt_and_no_withdraws_it(
+    client, logged_in, user, entry_factory
+):
+    entry = entry_factory(
+        user, date=dt.datetime.now(dt.UTC).date(), pain=3, notes="my calf is swollen, red and hot"
+    )
+    assert interrupt(today_page(client)) is not None
+    # Fossa asks to confirm what it read; "no" is the person's answer and withdraws it.
+    confirms = [
+        q
+        for q in client.get("/api/insights").get_json()["next_questions"]
+        if q["kind"] == "confirm_note" and q["entry_id"] == entry.id
+    ]
+    assert confirms
+    for q in confirms:
+        number = next(i for i, o in enumerate(q["options"]) if set(o["set"].values()) == {False})
+        body = {"code": q["code"], "entry_id": entry.id, "options": [number]}
+        response = client.post("/api/questions/answer", json=body, headers=logged_in.headers)
+        assert response.status_code in (200, 422)  # 422: an earlier "no" already answered it
+    assert client.get("/api/insights").get_json()["urgency"] != "emergency"
+    assert interrupt(today_page(client)) is None

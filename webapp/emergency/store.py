@@ -9,7 +9,8 @@ raises the flag again is a new warning. Every query starts from the user.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from flask import g
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.diary import store as diary_store
 from webapp.extensions import db
 from webapp.insights import red_flags_by_day
+from webapp.insights.from_diary import findings_for
 from webapp.models import FlagAcknowledgement, User
 
 # How long an unacknowledged emergency stays at the top of /today: the schema's
@@ -62,23 +64,41 @@ def open_emergencies(user: User, today: dt.date | None = None) -> list[OpenEmerg
         return []
     acknowledged = _acknowledged(user)
     by_code: dict[str, OpenEmergency] = {}
-    for day, flag in red_flags_by_day(entries, first, today):
-        if flag.urgency != "emergency":
-            continue
+
+    def add(flag: dict[str, Any], raisings: dict[str, str]) -> None:
         keys = {
-            _raised_key(item.entry_id, day)
-            for item in flag.evidence
-            if item.date == day.isoformat()
+            key: day for key, day in raisings.items() if (flag["code"], key) not in acknowledged
         }
-        keys -= {key for code, key in acknowledged if code == flag.code}
         if not keys:
-            continue
+            return
         seen = by_code.setdefault(
-            flag.code,
-            OpenEmergency(flag.code, flag.urgency, flag.title, flag.advice, flag.passage, ""),
+            flag["code"],
+            OpenEmergency(
+                flag["code"], flag["urgency"], flag["title"], flag["advice"], flag["passage"], ""
+            ),
         )
-        seen.raised_on = max(seen.raised_on, day.isoformat())
-        seen.raised_by = sorted(set(seen.raised_by) | keys)
+        seen.raised_on = max(seen.raised_on, *keys.values())
+        seen.raised_by = sorted(set(seen.raised_by) | set(keys))
+
+    # Each day as the history judges it (the flag stays beside its entry) ...
+    for day, flag in red_flags_by_day(entries, first, today):
+        if flag.urgency == "emergency":
+            iso = day.isoformat()
+            add(
+                asdict(flag),
+                {_raised_key(e.entry_id, day): iso for e in flag.evidence if e.date == iso},
+            )
+    # ... and today's findings, which also read the notes and the episode's facts.
+    for flag in findings_for(user, today)["red_flags"]:
+        if flag["urgency"] == "emergency":
+            add(
+                flag,
+                {
+                    _raised_key(e["entry_id"], dt.date.fromisoformat(e["date"])): e["date"]
+                    for e in flag["evidence"]
+                    if e["date"] >= first.isoformat()
+                },
+            )
     return sorted(by_code.values(), key=lambda item: item.raised_on, reverse=True)
 
 

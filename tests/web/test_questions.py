@@ -103,6 +103,7 @@ def test_insights_asks_the_same_questions_in_place(client, logged_in, user, entr
     assert CALF_QUESTION in page
     assert 'hx-target="#findings"' in page
     assert 'name="from" value="insights"' in page
+    assert "Answer Fossa's safety question" in page  # the urgency box points to it
 
 
 # ------------------------------------------------------------ answering

@@ -4,6 +4,7 @@ belongs (the entry or the episode), skips are remembered, bad input is a clear 4
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 
@@ -332,3 +333,20 @@ def test_json_skip(client, logged_in, user, entry_factory):
     response = client.post("/api/questions/skip", json=body, headers=logged_in.headers)
     assert response.status_code == 200
     assert CALF_QUESTION not in [q["code"] for q in response.get_json()["next_questions"]]
+
+
+def test_today_embeds_the_safety_screens_and_the_phrase_table(client, logged_in):
+    from webapp.insights import client_note_phrases, client_safety_screens
+
+    page = client.get("/today").get_data(as_text=True)
+
+    def embedded(block_id: str):
+        raw = re.search(
+            rf'<script type="application/json" id="{block_id}">(.*?)</script>', page, re.S
+        )
+        return json.loads(raw.group(1))
+
+    assert embedded("safety-screens") == json.loads(json.dumps(client_safety_screens()))
+    assert embedded("note-phrases") == json.loads(json.dumps(client_note_phrases("en")))
+    assert 'id="safety-question-template"' in page
+    assert 'id="emergency-template"' in page

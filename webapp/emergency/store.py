@@ -8,25 +8,30 @@ raises the flag again is a new warning. Every query starts from the user.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from flask import g
-from sqlalchemy import select
+from flask import current_app, g
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.diary import store as diary_store
 from webapp.extensions import db
-from webapp.insights import red_flags_by_day
-from webapp.insights.from_diary import findings_for
-from webapp.models import FlagAcknowledgement, User
+from webapp.insights import evaluate, red_flags_by_day
+from webapp.models import Entry, Episode, FlagAcknowledgement, User
+from webapp.questions.episodes import current_episode, facts_of
 
 # How long an unacknowledged emergency stays at the top of /today: the schema's
 # red-flag window. Older ones are still in the history beside their entry.
 OPEN_DAYS = 14
 # The engine looks back at most this far to judge one day's flags.
 _JUDGE_LOOKBACK_DAYS = 28
+_MEMO_SIZE = 2048
+_MEMO_LOCK = threading.Lock()
 
 
 @dataclass
@@ -53,13 +58,46 @@ def _acknowledged(user: User) -> set[tuple[str, str]]:
     return {(code, raised_by) for code, raised_by in rows}
 
 
+def _state_of(user: User, since: dt.date) -> tuple[Any, ...]:
+    """What open_emergencies depends on, in one query: any write changes it."""
+    mine = Entry.user_id == user.id
+    values = [
+        select(func.count(Entry.pk)).where(mine, Entry.date >= since),
+        select(func.max(Entry.updated_at)).where(mine, Entry.date >= since),
+        select(func.count(FlagAcknowledgement.id)).where(FlagAcknowledgement.user_id == user.id),
+        select(func.count(Episode.pk)).where(Episode.user_id == user.id),
+        select(func.max(Episode.updated_at)).where(Episode.user_id == user.id),
+    ]
+    return tuple(db.session.execute(select(*(v.scalar_subquery() for v in values))).one())
+
+
 def open_emergencies(user: User, today: dt.date | None = None) -> list[OpenEmergency]:
-    """The emergencies raised in the last OPEN_DAYS days and not yet acknowledged."""
+    """The emergencies raised in the last OPEN_DAYS days and not yet acknowledged.
+
+    Every page asks (the Insights badge), so the answer is kept per app, keyed by
+    the state it depends on (entries, acknowledgements, episodes, the day).
+    """
     today = today or diary_store.local_today(user)
     first = today - dt.timedelta(days=OPEN_DAYS - 1)
-    entries = diary_store.entries_between(
-        user, first - dt.timedelta(days=_JUDGE_LOOKBACK_DAYS), today
-    )
+    lookback = first - dt.timedelta(days=_JUDGE_LOOKBACK_DAYS)
+    key = (user.id, today, *_state_of(user, lookback))
+    memo = current_app.extensions.setdefault("fossa_open_emergencies", OrderedDict())
+    with _MEMO_LOCK:
+        if key in memo:
+            memo.move_to_end(key)
+            return copy.deepcopy(memo[key])
+    found = _judge_open(user, today, first, lookback)
+    with _MEMO_LOCK:
+        memo[key] = copy.deepcopy(found)
+        while len(memo) > _MEMO_SIZE:
+            memo.popitem(last=False)
+    return found
+
+
+def _judge_open(
+    user: User, today: dt.date, first: dt.date, lookback: dt.date
+) -> list[OpenEmergency]:
+    entries = diary_store.entries_between(user, lookback, today)
     if not entries:
         return []
     acknowledged = _acknowledged(user)
@@ -88,15 +126,18 @@ def open_emergencies(user: User, today: dt.date | None = None) -> list[OpenEmerg
                 asdict(flag),
                 {_raised_key(e.entry_id, day): iso for e in flag.evidence if e.date == iso},
             )
-    # ... and today's findings, which also read the notes and the episode's facts.
-    for flag in findings_for(user, today)["red_flags"]:
-        if flag["urgency"] == "emergency":
+    # ... and today's judgement of the last days, which also reads the notes and the
+    # episode's facts (red_flags_by_day reads neither yet).
+    recent = [entry for entry in entries if entry.date >= first]
+    facts = facts_of(current_episode(user, today)) or None
+    for flag in evaluate(recent, today, episode=facts).red_flags:
+        if flag.urgency == "emergency":
             add(
-                flag,
+                asdict(flag),
                 {
-                    _raised_key(e["entry_id"], dt.date.fromisoformat(e["date"])): e["date"]
-                    for e in flag["evidence"]
-                    if e["date"] >= first.isoformat()
+                    _raised_key(e.entry_id, dt.date.fromisoformat(e.date)): e.date
+                    for e in flag.evidence
+                    if e.date >= first.isoformat()
                 },
             )
     return sorted(by_code.values(), key=lambda item: item.raised_on, reverse=True)

@@ -9,6 +9,8 @@ import re
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.support import htmx
 from webapp.extensions import db
@@ -350,3 +352,33 @@ def test_today_embeds_the_safety_screens_and_the_phrase_table(client, logged_in)
     assert embedded("note-phrases") == json.loads(json.dumps(client_note_phrases("en")))
     assert 'id="safety-question-template"' in page
     assert 'id="emergency-template"' in page
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    code=st.one_of(
+        st.sampled_from([CALF_QUESTION, "", "safety:", "x" * 500]), st.text(max_size=40)
+    ),
+    entry_id=st.one_of(st.none(), st.text(max_size=40), st.uuids().map(str)),
+    options=st.lists(st.one_of(st.text(max_size=6), st.integers(-5, 50).map(str)), max_size=5),
+    origin=st.sampled_from(["today", "insights", "", "elsewhere"]),
+    htmx_request=st.booleans(),
+)
+def test_generated_answers_never_500(
+    app, client, logged_in, user, entry_factory, code, entry_id, options, origin, htmx_request
+):
+    severe_calf_entry(entry_factory, user)
+    data = {"csrf_token": logged_in.csrf, "code": code, "option": options, "from": origin}
+    if entry_id is not None:
+        data["entry_id"] = entry_id
+    headers = htmx(logged_in.headers) if htmx_request else {}
+    for path in ("/questions/answer", "/questions/skip"):
+        response = client.post(path, data=data, headers=headers)
+        assert response.status_code in (200, 303, 404, 422), response.status_code
+    body = {"code": code, "entry_id": entry_id, "options": options}
+    response = client.post("/api/questions/answer", json=body, headers=logged_in.headers)
+    assert response.status_code in (200, 404, 422)

@@ -65,7 +65,8 @@
       fuzzyMin: data.windows.fuzzy_min_length,
       quoteWords: data.windows.quote_words,
       shorthand: {},
-      unrelatedNext: {},
+      unrelatedNext: [],
+      conjunctions: {},
       signs: data.signs,
       signUnrelated: [],
       byFirst: {},
@@ -76,7 +77,8 @@
     Object.keys(data.shorthand).forEach(function (k) {
       table.shorthand[normalizeWord(k)] = words(data.shorthand[k]);
     });
-    data.unrelated_next.forEach(function (p) { var w = words(p); if (w.length) table.unrelatedNext[w[0]] = 1; });
+    data.unrelated_next.forEach(function (p) { var w = words(p); if (w.length) table.unrelatedNext.push(w); });
+    (data.conjunctions || []).forEach(function (p) { words(p).forEach(function (w) { table.conjunctions[w] = 1; }); });
     var index = {};
     var keys = [];
     function add(phrase, kind, payload) {
@@ -94,8 +96,8 @@
     });
     data.signs.forEach(function (sign, number) {
       sign.phrases.forEach(function (p) { add(p, "sign", number); });
-      var unrelated = {};
-      (sign.unrelated_next || []).forEach(function (p) { var w = words(p); if (w.length) unrelated[w[0]] = 1; });
+      var unrelated = [];
+      (sign.unrelated_next || []).forEach(function (p) { var w = words(p); if (w.length) unrelated.push(w); });
       table.signUnrelated.push(unrelated);
     });
     var vocabulary = {};
@@ -164,6 +166,13 @@
       var word = normalizeWord(raw);
       if (has(table.shorthand, word)) {
         table.shorthand[word].forEach(function (w) { tokens.push([w, start, end]); });
+      } else if (word.indexOf("/") !== -1) {
+        // "red/swollen": two words; "w/" and "w/o" are shorthand, above.
+        var offset = start;
+        raw.split("/").forEach(function (part) {
+          if (part) tokens.push([correct(table, normalizeWord(part)), offset, offset + part.length]);
+          offset += part.length + 1;
+        });
       } else {
         tokens.push([correct(table, word), start, end]);
       }
@@ -223,19 +232,20 @@
     var matches = matchesOf(ws, table);
     var breaks = {};
     matches.forEach(function (m) { if (whatsHave(m[2], "clause_breaks")) breaks[m[0]] = m[1]; });
-    var clauseOf = [], segmentOf = [];
-    var clause = 0, segment = 0, i = 0;
+    var clauseOf = [], segmentOf = [], sentenceOf = [];
+    var clause = 0, segment = 0, sentence = 0, i = 0;
     while (i < ws.length) {
-      if (has(CLAUSE_END, ws[i])) { clause += 1; segment += 1; }
+      if (has(CLAUSE_END, ws[i])) { clause += 1; segment += 1; sentence += 1; }
       else if (has(SEGMENT_END, ws[i])) { segment += 1; }
       else if (has(breaks, i)) {
         clause += 1; segment += 1;
-        for (var b = i; b < breaks[i]; b++) { clauseOf.push(-1); segmentOf.push(-1); }
+        for (var b = i; b < breaks[i]; b++) { clauseOf.push(-1); segmentOf.push(-1); sentenceOf.push(sentence); }
         i = breaks[i];
         continue;
       }
       clauseOf.push(clause);
       segmentOf.push(segment);
+      sentenceOf.push(sentence);
       i += 1;
     }
     var byKind = {};
@@ -250,7 +260,7 @@
       });
     });
     var ctx = {
-      table: table, ws: ws, clauseOf: clauseOf, segmentOf: segmentOf,
+      table: table, ws: ws, clauseOf: clauseOf, segmentOf: segmentOf, sentenceOf: sentenceOf,
       cues: byKind, sites: sites, signStarts: signStarts, joins: byKind.list_joins
     };
     var result = [], seen = {};
@@ -318,7 +328,7 @@
         for (k = end; k < s; k++) if (ws[k] === ",") comma = true;
         if (comma || s - end > table.negAfterWindow) continue;
         var signBetween = false;
-        for (k = end; k < s; k++) if (has(ctx.signStarts, k)) signBetween = true;
+        for (k = end; k < s; k++) if (has(ctx.signStarts, k) || has(table.conjunctions, ws[k])) signBetween = true;
         if (signBetween) continue;
         if (kinds[n] === "negation_after_final" && e < ws.length && !has(PUNCT, ws[e])) continue;
         return null;
@@ -344,33 +354,47 @@
     var field = sign.field, value = sign.value;
     if (historical) {
       if (sign.if_historical) { field = sign.if_historical.field; value = sign.if_historical.value; }
-      else if (!sign.history_ok) return null;
+      else if (!(sign.history_ok || sign.history_only)) return null;
     } else if (sign.history_only) {
       return null;
     }
-    if (end < ws.length && (has(table.unrelatedNext, ws[end]) || has(table.signUnrelated[number], ws[end]))) {
-      return null;
+    var afters = table.unrelatedNext.concat(table.signUnrelated[number]);
+    for (c = 0; c < afters.length; c++) {
+      var after = afters[c], same = end + after.length <= ws.length;
+      for (k = 0; same && k < after.length; k++) if (ws[end + k] !== after[k]) same = false;
+      if (same) return null;
     }
+    // Body part: the nearest one in the clause (else in the sentence: "calf not
+    // swollen but it is red") must be one the sign allows.
     var allowed = sign.sites;
     if (allowed !== undefined && allowed !== null) {
-      var nearest = null;
-      ctx.sites.forEach(function (site) {
-        var ss = site[0], se = site[1];
-        if (clauseOf[ss] !== clause) return;
-        var distance = se <= start ? start - se : ss - end;
-        if (distance < 0) return;
-        var tie = ss >= end ? 0 : 1;
-        if (nearest === null || distance < nearest[0] || (distance === nearest[0] && tie < nearest[1])) {
-          nearest = [distance, tie, site[2]];
-        }
-      });
+      var nearest = nearestSite(ctx.sites, start, end, function (q) { return clauseOf[q] === clause; });
+      if (nearest === null) {
+        var sentence = ctx.sentenceOf[start];
+        nearest = nearestSite(ctx.sites, start, end, function (q) { return ctx.sentenceOf[q] === sentence; });
+      }
       if (nearest === null) {
         if (sign.needs_site) return null;
-      } else if (allowed.indexOf(nearest[2]) === -1) {
+      } else if (allowed.indexOf(nearest) === -1) {
         return null;
       }
     }
     return [field, value];
+  }
+
+  function nearestSite(sites, start, end, within) {
+    var nearest = null;
+    sites.forEach(function (site) {
+      var ss = site[0], se = site[1];
+      if (!within(ss)) return;
+      var distance = se <= start ? start - se : ss - end;
+      if (distance < 0) return;
+      var tie = ss >= end ? 0 : 1;  // a tie goes to the word after
+      if (nearest === null || distance < nearest[0] || (distance === nearest[0] && tie < nearest[1])) {
+        nearest = [distance, tie, site[2]];
+      }
+    });
+    return nearest === null ? null : nearest[2];
   }
 
   function negationReaches(e, start, ws, clauseOf, clause, signStarts, joins, windowSize) {

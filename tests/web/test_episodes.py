@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from webapp.extensions import db
+from webapp.insights.episode import episodes_from_diary
 from webapp.models import Episode
 from webapp.questions import episodes
 
@@ -108,11 +109,12 @@ def test_episodes_are_in_the_download_and_come_back_on_import(
     document = download(client)
     assert document["format"] == "fossa-diary/1"
     (episode,) = document["episodes"]
-    assert episode["started_on"] == "2026-11-20"
-    assert episode["onset"] == "sudden" and episode["mechanism"] == "direct_blow"
-    assert episode["prior_injury"] is True
-    assert "popping" not in episode  # not asked is left out, as in entries
+    assert episode["start"] == "2026-11-20"
+    facts = episode["facts"]
+    assert facts == {"onset": "sudden", "mechanism": "direct_blow", "prior_injury": True}
     assert episode["skipped_questions"] == ["separate:lump"]
+    # The engine's own reader of diary files reads the same list.
+    assert episodes_from_diary(document) == [{"start": "2026-11-20", "facts": facts}]
 
     # Into another account: the episode arrives with its facts, once.
     client.post("/logout", data={"csrf_token": logged_in.csrf})
@@ -126,6 +128,18 @@ def test_episodes_are_in_the_download_and_come_back_on_import(
         assert stored[0].mechanism == "direct_blow" and stored[0].prior_injury is True
 
 
+def test_an_episode_in_the_engines_shape_imports(app, client, logged_in, user):
+    document = {
+        "format": "fossa-diary/1",
+        "entries": [{"date": "2026-11-20", "pain": 2}],
+        "episodes": [{"start": "2026-11-18", "facts": {"popping": True}}],
+    }
+    assert upload(client, logged_in.csrf, document).status_code == 303
+    with app.app_context():
+        (episode,) = db.session.scalars(db.select(Episode).filter_by(user_id=user.id)).all()
+        assert episode.started_on == days(-2) and episode.popping is True
+
+
 def test_a_file_without_episodes_still_imports(client, logged_in):
     document = {"format": "fossa-diary/1", "entries": [{"date": "2026-11-20", "pain": 2}]}
     assert upload(client, logged_in.csrf, document).status_code == 303
@@ -136,12 +150,14 @@ def test_a_file_without_episodes_still_imports(client, logged_in):
     ("episodes_value", "message"),
     [
         ("lots", "must be a list"),
-        ([{"started_on": "yesterday"}], "started_on"),
-        ([{"started_on": "2026-11-20", "onset": "slowly"}], "onset"),
-        ([{"started_on": "2026-11-20", "lump": "yes"}], "lump"),
-        ([{"started_on": "2026-11-20", "colour": "red"}], "colour"),
-        ([{"started_on": "2026-11-20", "id": "not-a-uuid"}], "UUID"),
-        ([{"started_on": "2026-11-20", "skipped_questions": [1, 2]}], "skipped_questions"),
+        ([{"start": "yesterday"}], "start"),
+        ([{"start": "2026-11-20", "facts": {"onset": "slowly"}}], "onset"),
+        ([{"start": "2026-11-20", "facts": {"lump": "yes"}}], "lump"),
+        ([{"start": "2026-11-20", "facts": {"colour": "red"}}], "colour"),
+        ([{"start": "2026-11-20", "facts": "sudden"}], "facts"),
+        ([{"start": "2026-11-20", "colour": "red"}], "colour"),
+        ([{"start": "2026-11-20", "id": "not-a-uuid"}], "UUID"),
+        ([{"start": "2026-11-20", "skipped_questions": [1, 2]}], "skipped_questions"),
         (["an episode"], "must be an object"),
     ],
 )

@@ -13,6 +13,13 @@ from webapp.insights.engine import (
     red_flags_between,
     red_flags_by_day,
 )
+from webapp.insights.episode import (
+    clean_episode_facts,
+    current_episode,
+    episode_facts_for,
+    episodes_from_diary,
+    episodes_to_diary,
+)
 from webapp.insights.findings import (
     Advice,
     Cause,
@@ -55,9 +62,14 @@ __all__ = [
     "Findings",
     "NextQuestion",
     "RedFlag",
+    "clean_episode_facts",
     "client_note_phrases",
     "client_red_flag_rules",
     "client_safety_screens",
+    "current_episode",
+    "episode_facts_for",
+    "episodes_from_diary",
+    "episodes_to_diary",
     "evaluate",
     "red_flags_between",
     "red_flags_by_day",

@@ -197,12 +197,12 @@ def _answered(sit: Situation, entry: Entry, name: str, scope: str) -> bool:
 
 
 def _pain_rose(entries: list[Entry], index: int, by: int | None) -> bool:
-    """A sudden worsening: this entry's pain `by` or more above the previous logged day's."""
+    """A sudden worsening: `by` or more above the previous logged day with pain."""
     if by is None or "pain" not in entries[index]:
         return False
     day = entries[index]["date"]
     for earlier in reversed(entries[:index]):
-        if earlier["date"] < day and "pain" in earlier:
+        if earlier["date"] < day and earlier.get("pain", 0) > 0:
             return entries[index]["pain"] - earlier["pain"] >= by
     return False
 
@@ -295,10 +295,23 @@ def _entry_of(sit: Situation, source, fallback: Entry) -> Entry:
     return fallback
 
 
+def _key(screen: _Screen, entry: Entry) -> tuple[str, str | None, str | None]:
+    # An episode question is asked once for the episode, whichever entry raised it.
+    if screen.scope == "episode":
+        return screen.code, None, None
+    return screen.code, entry.get("id"), entry["date"].isoformat()
+
+
+def _worth_asking(sit: Situation, screen: _Screen) -> bool:
+    """During an emergency only what bears on the emergency is asked: go now, answer later."""
+    return sit.urgency != "emergency" or screen.urgency == "emergency"
+
+
 def _safety_and_confirm(sit: Situation) -> tuple[list[NextQuestion], list[NextQuestion]]:
     safety: list[NextQuestion] = []
     confirm: list[NextQuestion] = []
-    asked: set[tuple[str, str | None, str]] = set()  # (screen, entry id, date)
+    asked: set[tuple[str, str | None, str | None]] = set()  # (screen, entry id, date)
+    taken: set[str] = set()  # a field is asked once in one list
     # A flag that a note raised: ask about the very entry whose note raised it.
     for flag in sit.red_flags:
         if flag.code in sit.answered_flags:
@@ -317,15 +330,18 @@ def _safety_and_confirm(sit: Situation) -> tuple[list[NextQuestion], list[NextQu
             )
             if screen is None or entry is None:
                 continue
-            key = (screen.code, entry.get("id"), entry["date"].isoformat())
-            if key in asked:
+            if not _worth_asking(sit, screen):
                 continue
+            key = _key(screen, entry)
             missing = [f for f in screen.fields if not _answered(sit, entry, f, screen.scope)]
-            if missing:
-                asked.add(key)
-                confirm.append(_screen_question(sit, screen, entry, missing))
+            missing = [f for f in missing if f not in taken]
+            if key in asked or not missing:
+                continue
+            asked.add(key)
+            taken.update(missing)
+            confirm.append(_screen_question(sit, screen, entry, missing))
     for screen in _SCREENS:
-        if screen.flag in sit.answered_flags:
+        if screen.flag in sit.answered_flags or not _worth_asking(sit, screen):
             continue
         first = sit.today - dt.timedelta(days=screen.window_days - 1)
         entries = sit.episode if screen.scope == "episode" else sit.flag_view
@@ -344,13 +360,13 @@ def _safety_and_confirm(sit: Situation) -> tuple[list[NextQuestion], list[NextQu
                 break
         if target is None:
             continue
-        key = (screen.code, target.get("id"), target["date"].isoformat())
-        if key in asked:
-            continue
+        key = _key(screen, target)
         missing = [f for f in screen.fields if not _answered(sit, target, f, screen.scope)]
-        if not missing:
+        missing = [f for f in missing if f not in taken]
+        if key in asked or not missing:
             continue
         asked.add(key)
+        taken.update(missing)
         question = _screen_question(sit, screen, target, missing)
         (confirm if question.kind == "confirm_note" else safety).append(question)
     by_urgency = lambda q: -_URGENCY_RANK[q.urgency or "self_care"]  # noqa: E731

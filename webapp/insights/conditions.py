@@ -19,8 +19,10 @@ Grammar (every key is a ``fossa-diary/1`` field name or one of these operators):
     the number F (``pain``) is N or more.
 ``{"field": F, "not_recorded_as": V}``
     true unless F is recorded with the value V: a missing answer counts as "could be".
-    Used only where safety asks for it (a red flag must not wait for an answer that
-    was never given, e.g. "sudden" onset of severe calf pain).
+    Used where safety asks for it (a red flag must not wait for an answer that
+    was never given, e.g. "sudden" onset of severe calf pain), and to make an
+    exception that only a recorded answer grants (a cause's sign counts against it
+    unless an earlier injury is recorded).
 ``{"all": [C, ...]}`` / ``{"any": [C, ...]}``
     every / at least one sub-condition holds.
 ``{"count_of": [F, ...], "is": V, "at_least": N}``

@@ -76,10 +76,27 @@ def clean_entry(raw: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def _order_key(entry: dict[str, Any]) -> tuple[Any, ...]:
-    # Date first, then id, then the whole entry: a total order, so the findings do not
-    # depend on the order the entries came in, even for two entries of one day.
-    body = json.dumps(entry, sort_keys=True, default=str)
-    return entry["date"], entry.get("id", ""), body
+    return entry["date"], entry.get("id", "")
+
+
+def _body(entry: dict[str, Any]) -> str:
+    return json.dumps(entry, sort_keys=True, default=str)
+
+
+def _sort(entries: list[dict[str, Any]]) -> None:
+    """Date first, then id, then the whole entry: a total order, so the findings do not
+    depend on the order the entries came in, even for two entries of one day. The
+    whole entry is compared only where date and id are the same (rare and cheap)."""
+    entries.sort(key=_order_key)
+    start = 0
+    while start < len(entries):
+        end = start + 1
+        key = _order_key(entries[start])
+        while end < len(entries) and _order_key(entries[end]) == key:
+            end += 1
+        if end - start > 1:
+            entries[start:end] = sorted(entries[start:end], key=_body)
+        start = end
 
 
 def prepare(entries: Iterable[Any], today: dt.date, lookback_days: int) -> list[dict[str, Any]]:
@@ -99,5 +116,5 @@ def prepare(entries: Iterable[Any], today: dt.date, lookback_days: int) -> list[
         entry = clean_entry(raw)
         if entry is not None and first_day <= entry["date"] <= today:
             kept.append(entry)
-    kept.sort(key=_order_key)
+    _sort(kept)
     return kept

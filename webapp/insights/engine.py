@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from webapp.diary.format import BOOLEANS, ENUMS, FIELD_LABELS, LISTS, label
@@ -299,6 +300,7 @@ def _answer_note(field: str, value: Any) -> str:
     return f"{FIELD_LABELS.get(field, field)}: {label(field, value)}"
 
 
+@lru_cache(maxsize=512)
 def _day_words(iso: str) -> str:
     day = dt.date.fromisoformat(iso)
     return f"{day.day} {day:%B}"

@@ -29,6 +29,7 @@ from typing import Any
 
 from webapp.diary.format import ENUMS
 from webapp.insights import knowledge as kb
+from webapp.insights.diary import prepare
 from webapp.insights.notes import read_note
 
 Entry = dict[str, Any]
@@ -192,3 +193,81 @@ def fill_episode_facts(
             )
         filled.append(entry if copy is None else copy)
     return filled
+
+
+# ------------------------------------------------------------ episodes in a diary file
+# A fossa-diary/1 file may carry the episode facts in an optional top-level list,
+#   "episodes": [{"start": "2026-03-01", "facts": {"onset": "sudden", "prior_injury": true}}]
+# `start` is the first day of that episode (current_episode()["start"] when it was
+# stored); `facts` holds only knowledge.EPISODE_FIELDS. A reader that does not know the
+# key ignores it, so files stay fossa-diary/1; a file without it is as before.
+
+
+def _iso_day(value: Any) -> dt.date | None:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10]) if len(value) == 10 else None
+        except ValueError:
+            return None
+    return None
+
+
+def current_episode(entries: Iterable[Any], today: dt.date) -> dict[str, str] | None:
+    """The current episode's first and last logged day, ``{"start", "end"}``, or None.
+
+    The key the product stores episode facts under. Entries are fossa-diary/1 dicts or
+    objects with .to_diary(), as ``evaluate`` takes them.
+    """
+    window = prepare(entries, today, kb.EPISODE_WINDOW_DAYS)
+    start = episode_start(window, today)
+    if start is None:
+        return None
+    return {"start": start.isoformat(), "end": window[-1]["date"].isoformat()}
+
+
+def episodes_from_diary(document: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The well-formed episodes of a diary file's optional ``episodes`` list, oldest first.
+
+    An item without a valid ``start`` day, or with no valid fact, is dropped; unknown
+    keys and malformed values are dropped too (read as "not recorded").
+    """
+    raw = document.get("episodes") if isinstance(document, Mapping) else None
+    if not isinstance(raw, list):
+        return []
+    episodes: dict[str, dict[str, Any]] = {}
+    for item in raw:
+        if not isinstance(item, Mapping):
+            continue
+        start = _iso_day(item.get("start"))
+        facts = clean_episode_facts(item.get("facts"))
+        if start is None or not facts:
+            continue
+        # Two items for one start: the later one in the file wins, field by field.
+        episodes.setdefault(start.isoformat(), {}).update(facts)
+    return [{"start": start, "facts": facts} for start, facts in sorted(episodes.items())]
+
+
+def episodes_to_diary(episodes: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The ``episodes`` list to write into a diary file (same shape as read back)."""
+    return episodes_from_diary({"episodes": list(episodes)})
+
+
+def episode_facts_for(
+    episodes: Iterable[Mapping[str, Any]], entries: Iterable[Any], today: dt.date
+) -> dict[str, Any]:
+    """The stored facts that belong to the current episode: the ``episode`` for evaluate().
+
+    A stored episode belongs to the current one when its start falls within it (from
+    the current episode's first day to today): an episode before a pain-free break is
+    another injury. Where several match, the latest start wins field by field.
+    """
+    entries = list(entries)
+    current = current_episode(entries, today)
+    if current is None:
+        return {}
+    first, last = current["start"], today.isoformat()
+    facts: dict[str, Any] = {}
+    for episode in episodes_from_diary({"episodes": list(episodes)}):
+        if first <= episode["start"] <= last:
+            facts.update(episode["facts"])
+    return facts

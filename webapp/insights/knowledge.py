@@ -82,7 +82,7 @@ SCORING: dict[str, float | int] = {
     # each kind at a time, so a quiet day asks little.
     "max_questions": 2,
     "temperature": 1.5,
-    "min_information_bits": 0.05,
+    "min_information_bits": 0.08,
     "max_note_questions": 2,
     "max_factor_questions": 1,
 }
@@ -240,6 +240,8 @@ RED_FLAGS: list[dict[str, Any]] = [
 _OVERUSE = {"field": "onset", "is": "gradual"}
 _SUDDEN = {"field": "onset", "is": "sudden"}
 _NOT_A_BLOW = {"field": "mechanism", "in": ["none", "twisting", "forceful_push_off"]}
+# True unless an earlier injury to this knee is recorded (an episode fact).
+_NO_EARLIER_INJURY = {"field": "prior_injury", "not_recorded_as": True}
 
 CAUSES: list[dict[str, Any]] = [
     {
@@ -523,7 +525,8 @@ CAUSES: list[dict[str, Any]] = [
                 "label": "a blow to the front of the shin with the knee bent, or hyperextension",
                 "when": {"field": "mechanism", "in": ["direct_blow", "hyperextension"]},
                 "weight": 5.0,
-                "against": _NOT_A_BLOW,
+                # Not against a chronic laxity: that pain comes without a new blow.
+                "against": {"all": [_NOT_A_BLOW, _NO_EARLIER_INJURY]},
                 "against_label": "no blow to the shin and no hyperextension",
                 "against_weight": 2.0,
             },
@@ -533,16 +536,17 @@ CAUSES: list[dict[str, Any]] = [
                 "label": "began suddenly",
                 "when": _SUDDEN,
                 "weight": 0.5,
-                "against": _OVERUSE,
+                "against": {"all": [_OVERUSE, _NO_EARLIER_INJURY]},
                 "against_label": "began gradually",
                 "against_weight": 1.5,
             },
             {
-                # "Chronic PCL laxity": the pain of an old blow or hyperextension.
+                # "Chronic PCL laxity can lead to pain during activities that stress the
+                # posterior knee": the pain of an old blow or hyperextension, years on.
                 "id": "earlier_injury",
                 "label": "an earlier injury to this knee",
                 "when": {"field": "prior_injury", "is": True},
-                "weight": 2.0,
+                "weight": 2.5,
             },
         ],
     },
@@ -964,11 +968,13 @@ EPISODE_BREAK_DAYS = 14
 # cues of ONE entry that make it relevant (same condition grammar; judged by the
 # engine and, through client_safety_screens(), by the browser as the form fills
 # in). `pain_rise_at_least` adds a cue of several days (engine only): a sudden
-# worsening, the day's pain this much above the previous logged day's.
+# worsening, the day's pain this much above that of the previous logged day with
+# pain (a pain-free rest day before a run is no worsening).
 # A screen is not asked when its flag is already raised by recorded answers, nor
 # once its fields are answered for the entry it belongs to (scope "entry": the
 # newest entry that made it relevant, within the flag's window) or for the episode.
 _SWOLLEN = {"field": "swelling", "in": ["mild", "moderate", "severe"]}
+_INJURIES = ["direct_blow", "hyperextension", "twisting", "forceful_push_off"]
 SAFETY_SCREENS: list[dict[str, Any]] = [
     {
         "code": "dvt_calf_signs",
@@ -994,6 +1000,8 @@ SAFETY_SCREENS: list[dict[str, Any]] = [
                 {"field": "locations", "has_any": ["calf", "thigh"]},
                 {"field": "pain", "at_least": 7},
                 {"field": "timing", "in": ["at_rest", "night"]},
+                # A rest day that still hurts is pain at rest too.
+                {"all": [{"field": "activity", "is": "none"}, {"field": "pain", "at_least": 1}]},
             ]
         },
         "pain_rise_at_least": 3,
@@ -1014,14 +1022,17 @@ SAFETY_SCREENS: list[dict[str, Any]] = [
         ),
         "multiple": False,
         "scope": "entry",
-        # Severe pain, significant swelling, or an injury: a pop, a blow, the knee
-        # forced straight, a twist.
+        # Severe pain, significant swelling, a hard injury (a pop, a blow to the
+        # shin, the knee forced straight), or a knee that locks or gives way (no
+        # "normal movement").
         "when": {
             "any": [
                 {"field": "pain", "at_least": 7},
                 {"field": "swelling", "in": ["moderate", "severe"]},
                 {"field": "popping", "is": True},
-                {"field": "mechanism", "in": ["direct_blow", "hyperextension", "twisting"]},
+                {"field": "mechanism", "in": ["direct_blow", "hyperextension"]},
+                {"field": "locking", "is": True},
+                {"field": "giving_way", "is": True},
             ]
         },
         "pain_rise_at_least": 3,
@@ -1081,8 +1092,16 @@ SAFETY_SCREENS: list[dict[str, Any]] = [
         ),
         "multiple": False,
         "scope": "episode",
-        # Swelling, or a sudden start: the time of an injury.
-        "when": {"any": [_SWOLLEN, {"field": "onset", "is": "sudden"}]},
+        # An injury: a sudden start, something that happened, or significant swelling.
+        # (Mild swelling that came on gradually is not "the time of injury"; once the
+        # person says it began suddenly, the pop is asked.)
+        "when": {
+            "any": [
+                {"field": "onset", "is": "sudden"},
+                {"field": "mechanism", "in": _INJURIES},
+                {"field": "swelling", "in": ["moderate", "severe"]},
+            ]
+        },
         "passage": 'A "popping" sound at the time of injury, followed by pain and swelling.',
     },
 ]

@@ -60,6 +60,7 @@ _CUES = (
 )
 
 
+@lru_cache(maxsize=65536)
 def normalize_word(word: str) -> str:
     """Lower case, accents and apostrophes dropped: the form both readers compare."""
     decomposed = unicodedata.normalize("NFD", word)
@@ -109,7 +110,8 @@ class PhraseTable:
         self.fuzzy_min = int(windows["fuzzy_min_length"])
         self.quote_words = int(windows["quote_words"])
         self.shorthand = {normalize_word(k): _words(v) for k, v in data["shorthand"].items()}
-        self.unrelated_next = {w for p in data["unrelated_next"] for w in _words(p)[:1]}
+        self.unrelated_next = [tuple(_words(p)) for p in data["unrelated_next"] if _words(p)]
+        self.conjunctions = {w for p in data.get("conjunctions", []) for w in _words(p)}
         # phrase words -> what it is: ("sign", index) / ("site", group) / (cue, None)
         index: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
 
@@ -129,7 +131,7 @@ class PhraseTable:
             for phrase in sign["phrases"]:
                 add(phrase, ("sign", number))
         self.sign_unrelated = [
-            {w for p in sign.get("unrelated_next", []) for w in _words(p)[:1]}
+            [tuple(_words(p)) for p in sign.get("unrelated_next", []) if _words(p)]
             for sign in self.signs
         ]
         # First word -> phrases, most words (not counting *) first, then by spelling.
@@ -188,15 +190,25 @@ def _tokens(text: str, table: PhraseTable) -> list[tuple[str, int, int]]:
             continue
         word = normalize_word(raw)
         expanded = table.shorthand.get(word)
-        if expanded is None:
-            tokens.append((table.correct(word), start, end))
-        else:
+        if expanded is not None:
             tokens.extend((w, start, end) for w in expanded)
+        elif "/" in word:
+            # "red/swollen": two words; "w/" and "w/o" are shorthand, above.
+            offset = start
+            for part in raw.split("/"):
+                if part:
+                    tokens.append((table.correct(normalize_word(part)), offset, offset + len(part)))
+                offset += len(part) + 1
+        else:
+            tokens.append((table.correct(word), start, end))
     return tokens
 
 
 def _match_at(words: list[str], i: int, key: tuple[str, ...], gap: int) -> int:
     """End index of phrase `key` matched from word i, or -1."""
+    if "*" not in key:  # most phrases: one comparison
+        end = i + len(key)
+        return end if tuple(words[i:end]) == key else -1
 
     def walk(pos: int, k: int) -> int:
         if k == len(key):
@@ -221,9 +233,13 @@ def _matches(words: list[str], table: PhraseTable) -> list[tuple[int, int, list[
     """Leftmost-longest, non-overlapping phrase matches: (start, end, what)."""
     found = []
     i = 0
-    while i < len(words):
+    count = len(words)
+    while i < count:
         best = None
-        for key, whats in table.by_first.get(words[i], []):
+        second = words[i + 1] if i + 1 < count else None
+        for key, whats in table.by_first.get(words[i], ()):
+            if len(key) > 1 and key[1] != "*" and key[1] != second:
+                continue  # cheap test first: most phrases differ by the second word
             end = _match_at(words, i, key, table.gap)
             if end != -1:
                 best = (i, end, whats)
@@ -249,8 +265,8 @@ def _read(text: str, lang: str) -> tuple[tuple[tuple[str, Any], ...], ...]:
     tokens = _tokens(text, table)
     words = [t[0] for t in tokens]
     # Clause and segment of each word.
-    clause_of, segment_of = [], []
-    clause = segment = 0
+    clause_of, segment_of, sentence_of = [], [], []
+    clause = segment = sentence = 0
     matches = _matches(words, table)
     breaks = {m[0]: m[1] for m in matches if any(w[0] == "clause_breaks" for w in m[2])}
     i = 0
@@ -258,6 +274,7 @@ def _read(text: str, lang: str) -> tuple[tuple[tuple[str, Any], ...], ...]:
         if words[i] in _CLAUSE_END:
             clause += 1
             segment += 1
+            sentence += 1
         elif words[i] in _SEGMENT_END:
             segment += 1
         elif i in breaks:
@@ -266,10 +283,12 @@ def _read(text: str, lang: str) -> tuple[tuple[tuple[str, Any], ...], ...]:
             for _ in range(breaks[i] - i):
                 clause_of.append(-1)
                 segment_of.append(-1)
+                sentence_of.append(sentence)
             i = breaks[i]
             continue
         clause_of.append(clause)
         segment_of.append(segment)
+        sentence_of.append(sentence)
         i += 1
 
     by_kind: dict[str, list[tuple[int, int]]] = {kind: [] for kind in _CUES}
@@ -282,8 +301,9 @@ def _read(text: str, lang: str) -> tuple[tuple[tuple[str, Any], ...], ...]:
     sign_starts = {s for s, _e, whats in matches if any(w[0] == "sign" for w in whats)}
     sites = [(s, e, what[1]) for s, e, whats in matches for what in whats if what[0] == "site"]
     joins = cues("list_joins")
+    years = [k for k, w in enumerate(words) if _YEAR.match(w)]  # "in 2015": the past
     result: list[tuple[tuple[str, Any], ...]] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, Any]] = set()
     for start, end, whats in matches:
         for kind, number in whats:
             if kind != "sign":
@@ -291,12 +311,12 @@ def _read(text: str, lang: str) -> tuple[tuple[tuple[str, Any], ...], ...]:
             sign = table.signs[number]
             affirmed = _judge(
                 table, sign, number, start, end, words, clause_of, segment_of,
-                cues, sites, sign_starts, joins,
+                sentence_of, cues, sites, sign_starts, joins, years,
             )  # fmt: skip
             if affirmed is None:
                 continue
             field, value = affirmed
-            key = (field, json.dumps(value))
+            key = (field, type(value).__name__, value)
             if key in seen:
                 continue
             seen.add(key)
@@ -305,8 +325,8 @@ def _read(text: str, lang: str) -> tuple[tuple[tuple[str, Any], ...], ...]:
     return tuple(result)
 
 
-def _judge(table, sign, number, start, end, words, clause_of, segment_of, cues, sites,
-           sign_starts, joins):  # fmt: skip
+def _judge(table, sign, number, start, end, words, clause_of, segment_of, sentence_of,
+           cues, sites, sign_starts, joins, years):  # fmt: skip
     """(field, value) when this sign mention is affirmed, else None."""
     clause, segment = clause_of[start], segment_of[start]
 
@@ -340,7 +360,7 @@ def _judge(table, sign, number, start, end, words, clause_of, segment_of, cues, 
             between = words[end:s]
             if any(w == "," for w in between) or s - end > table.neg_after_window:
                 continue
-            if any(k in sign_starts for k in range(end, s)):
+            if any(k in sign_starts or words[k] in table.conjunctions for k in range(end, s)):
                 continue
             if kind == "negation_after_final" and e < len(words) and words[e] not in _PUNCT:
                 continue
@@ -356,41 +376,49 @@ def _judge(table, sign, number, start, end, words, clause_of, segment_of, cues, 
     for s, e in cues("history_near"):
         if e <= start and start - e <= table.history_near_window and same_segment(s, start):
             historical = True
-    for k, w in enumerate(words):
-        if _YEAR.match(w) and segment_of[k] == segment:
-            historical = True
+    if any(segment_of[k] == segment for k in years):
+        historical = True
     field, value = sign["field"], sign["value"]
     if historical:
         if sign.get("if_historical"):
             field, value = sign["if_historical"]["field"], sign["if_historical"]["value"]
-        elif not sign.get("history_ok"):
+        elif not (sign.get("history_ok") or sign.get("history_only")):
             return None
     elif sign.get("history_only"):
         return None
-    # The word right after says it is about something else ("hot day", "popped out").
-    if end < len(words) and (
-        words[end] in table.unrelated_next or words[end] in table.sign_unrelated[number]
-    ):
-        return None
-    # Body part: the nearest one in the clause must be one the sign allows.
+    # The words right after say it is about something else ("hot day", "popped out").
+    for after in (*table.unrelated_next, *table.sign_unrelated[number]):
+        if tuple(words[end : end + len(after)]) == after:
+            return None
+    # Body part: the nearest one in the clause (else in the sentence: "calf not
+    # swollen but it is red") must be one the sign allows.
     allowed = sign.get("sites")
     if allowed is not None:
-        nearest = None
-        for s, e, group in sites:
-            if clause_of[s] != clause:
-                continue
-            distance = start - e if e <= start else s - end
-            if distance < 0:
-                continue
-            rank = (distance, 0 if s >= end else 1)  # a tie goes to the word after
-            if nearest is None or rank < nearest[0]:
-                nearest = (rank, group)
+        nearest = _nearest_site(sites, start, end, lambda k: clause_of[k] == clause)
+        if nearest is None:
+            sentence = sentence_of[start]
+            nearest = _nearest_site(sites, start, end, lambda k: sentence_of[k] == sentence)
         if nearest is None:
             if sign.get("needs_site"):
                 return None
-        elif nearest[1] not in allowed:
+        elif nearest not in allowed:
             return None
     return field, value
+
+
+def _nearest_site(sites, start, end, within) -> str | None:  # fmt: skip
+    """The group of the body part nearest the sign among those `within` holds for."""
+    nearest = None
+    for s, e, group in sites:
+        if not within(s):
+            continue
+        distance = start - e if e <= start else s - end
+        if distance < 0:
+            continue
+        rank = (distance, 0 if s >= end else 1)  # a tie goes to the word after
+        if nearest is None or rank < nearest[0]:
+            nearest = (rank, group)
+    return None if nearest is None else nearest[1]
 
 
 def _negation_reaches(e, start, words, clause_of, clause, sign_starts, joins, window):  # fmt: skip

@@ -123,14 +123,22 @@ def skipped_of(episode: Episode | None) -> list[str]:
 
 # ------------------------------------------------------------ download and import
 def export_episodes(user: User) -> list[dict[str, Any]]:
-    """Every episode of the person, oldest first, in the diary file's form."""
+    """Every episode of the person, oldest first, in the diary file's form.
+
+    The shape is insights.episode's (``{"start", "facts"}``, read back by
+    ``episodes_from_diary``), plus the product's own ``id`` (so an import adds an
+    episode once) and ``skipped_questions``; readers that do not know them ignore them.
+    """
     rows = db.session.scalars(
         select(Episode).filter_by(user_id=user.id).order_by(Episode.started_on, Episode.pk)
     )
     result = []
     for episode in rows:
-        item: dict[str, Any] = {"id": episode.id, "started_on": episode.started_on.isoformat()}
-        item.update(facts_of(episode))
+        item: dict[str, Any] = {
+            "start": episode.started_on.isoformat(),
+            "facts": facts_of(episode),
+            "id": episode.id,
+        }
         if episode.skipped:
             item["skipped_questions"] = list(episode.skipped)
         result.append(item)
@@ -138,26 +146,35 @@ def export_episodes(user: User) -> list[dict[str, Any]]:
 
 
 def check_episode(raw: Any, today: dt.date) -> tuple[dict[str, Any], list[str]]:
-    """One episode of an imported file: (clean dict, problems)."""
-    problems: list[str] = []
+    """One episode of an imported file: (clean model fields, problems)."""
     if not isinstance(raw, dict):
         return {}, ["must be an object"]
-    known = {"id", "started_on", "skipped_questions", *kb.EPISODE_FIELDS}
-    problems += [f"{key}: not a field of an episode" for key in raw if key not in known]
+    problems = [
+        f"{key}: not a field of an episode"
+        for key in raw
+        if key not in {"start", "facts", "id", "skipped_questions"}
+    ]
     clean: dict[str, Any] = {}
     try:
         clean["id"] = str(uuid.UUID(str(raw["id"]))) if raw.get("id") else str(uuid.uuid4())
     except ValueError:
         problems.append("id: must be a UUID")
     try:
-        started = dt.date.fromisoformat(str(raw.get("started_on")))
+        started = dt.date.fromisoformat(str(raw.get("start")))
         if started > today + dt.timedelta(days=diary_format.MAX_DAYS_AHEAD):
-            problems.append("started_on: this day is in the future")
+            problems.append("start: this day is in the future")
         clean["started_on"] = started
     except ValueError:
-        problems.append("started_on: use a date like 2026-11-25")
+        problems.append("start: use a date like 2026-11-25")
+    facts = raw.get("facts", {})
+    if not isinstance(facts, dict):
+        problems.append("facts: must be an object")
+        facts = {}
+    problems += [
+        f"{key}: not a fact of an episode" for key in facts if key not in kb.EPISODE_FIELDS
+    ]
     for field in kb.EPISODE_FIELDS:
-        value = raw.get(field)
+        value = facts.get(field)
         if value is None:
             continue
         if field in diary_format.ENUMS:

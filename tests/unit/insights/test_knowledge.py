@@ -59,7 +59,7 @@ def _article() -> str:
 
 
 def _all_items():
-    for group in ("CAUSES", "RED_FLAGS", "FACTORS", "ADVICE"):
+    for group in ("CAUSES", "RED_FLAGS", "FACTORS", "ADVICE", "SAFETY_SCREENS"):
         for item in getattr(knowledge, group):
             yield group, item
 

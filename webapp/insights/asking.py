@@ -411,11 +411,25 @@ def _note_questions(sit: Situation, taken: set[str]) -> list[NextQuestion]:
                         ),
                         entry=entry,
                         scope=scope,
+                        passage=_passage_for(sit, name),
                     ),
                 )
             )
     found.sort(key=lambda item: (item[0], item[1]))
     return [q for _w, _n, q in found[: int(kb.SCORING["max_note_questions"])]]
+
+
+_CAUSE_PASSAGES = {cause["code"]: cause["passage"] for cause in kb.CAUSES}
+
+
+def _passage_for(sit: Situation, name: str, among: list[str] | None = None) -> str:
+    """The passage of the cause whose signs this field's answers move the most."""
+    best, code = 0.0, None
+    for _answer, moves in sit.moves.get(name, []):
+        for cause, move in sorted(moves.items()):
+            if (among is None or cause in among) and abs(move) > best:
+                best, code = abs(move), cause
+    return _CAUSE_PASSAGES.get(code, "")
 
 
 def _entropy(p: list[float]) -> float:
@@ -496,6 +510,7 @@ def _separating(sit: Situation, taken: set[str]) -> list[NextQuestion]:
                 entry=newest,
                 scope=scope,
                 separates=moved,
+                passage=_passage_for(sit, name, moved),
             )
         )
     return questions

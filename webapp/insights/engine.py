@@ -470,27 +470,38 @@ def _persistent_trigger(
 
 
 # ------------------------------------------------------------ causes
-def _weigh_sign(sign: _Sign, entries: list[Entry]) -> tuple[float, list[Evidence], list[Evidence]]:
-    support: list[Evidence] = []
+# What a sign matched, as (entry, matches, label): made into Evidence only for the
+# causes that are shown (every cause is weighed, for the questions' sake).
+_Hits = list[tuple[Entry, list[Match], str]]
+
+
+def _weigh_sign(sign: _Sign, entries: list[Entry]) -> tuple[float, _Hits, _Hits]:
+    support: _Hits = []
     if sign.when is not None:
         for entry in entries:
             if not _is_painful(entry):
                 continue
             result, matches = sign.when(entry)
             if result:
-                support.extend(_evidence(entry, matches, sign.label))
+                support.append((entry, matches, sign.label))
     if support:
         return sign.weight, support, []
     # Only a recorded answer counts against, and only when the sign never showed.
-    against: list[Evidence] = []
+    against: _Hits = []
     if sign.against is not None:
         for entry in entries:
             result, matches = sign.against(entry)
             if result:
-                against.extend(_evidence(entry, matches, sign.against_label))
+                against.append((entry, matches, sign.against_label))
     if against:
         return -sign.against_weight, [], against
     return 0.0, [], []
+
+
+def _hits_evidence(hits: _Hits) -> list[Evidence]:
+    return _sorted_evidence(
+        [item for entry, matches, label in hits for item in _evidence(entry, matches, label)]
+    )
 
 
 def _confidence(score: float) -> str:
@@ -503,13 +514,13 @@ def _confidence(score: float) -> str:
 
 
 def _score_causes(entries: list[Entry]) -> dict[str, tuple[float, bool, list, list]]:
-    """Every cause's (score, pointed at by a sign of its own, evidence for, against)."""
+    """Every cause's (score, pointed at by a sign of its own, what matched for, against)."""
     weighed = {}
     for cause, signs in _CAUSES:
         score = 0.0
         pointed_at = False
-        evidence_for: list[Evidence] = []
-        evidence_against: list[Evidence] = []
+        evidence_for: _Hits = []
+        evidence_against: _Hits = []
         for sign in signs:
             delta, support, against = _weigh_sign(sign, entries)
             score += delta
@@ -535,8 +546,8 @@ def _rank_causes(
                     name=cause["name"],
                     score=round(score, 2),
                     confidence=_confidence(score),
-                    evidence_for=_sorted_evidence(evidence_for),
-                    evidence_against=_sorted_evidence(evidence_against),
+                    evidence_for=_hits_evidence(evidence_for),
+                    evidence_against=_hits_evidence(evidence_against),
                     passage=cause["passage"],
                 )
             )

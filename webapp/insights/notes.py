@@ -140,7 +140,14 @@ class PhraseTable:
             by_first.setdefault(key[0], []).append((key, whats))
         for items in by_first.values():
             items.sort(key=lambda item: (-sum(w != "*" for w in item[0]), item[0]))
-        self.by_first = by_first
+        # With what the scan tests first: its length, its second word, whether it has *.
+        self.by_first = {
+            first: [
+                (key, whats, len(key), key[1] if len(key) > 1 else None, "*" in key)
+                for key, whats in items
+            ]
+            for first, items in by_first.items()
+        }
         vocabulary = {w for key in index for w in key if w != "*"}
         self.known = vocabulary | {normalize_word(w) for w in data.get("known_words", [])}
         self.fuzzy_targets: dict[str, list[str]] = {}
@@ -237,10 +244,15 @@ def _matches(words: list[str], table: PhraseTable) -> list[tuple[int, int, list[
     while i < count:
         best = None
         second = words[i + 1] if i + 1 < count else None
-        for key, whats in table.by_first.get(words[i], ()):
-            if len(key) > 1 and key[1] != "*" and key[1] != second:
+        for key, whats, length, key_second, wild in table.by_first.get(words[i], ()):
+            if key_second is not None and key_second != "*" and key_second != second:
                 continue  # cheap test first: most phrases differ by the second word
-            end = _match_at(words, i, key, table.gap)
+            if wild:
+                end = _match_at(words, i, key, table.gap)
+            elif length == 1 or tuple(words[i : i + length]) == key:
+                end = i + length
+            else:
+                continue
             if end != -1:
                 best = (i, end, whats)
                 break

@@ -191,8 +191,12 @@ def test_every_question_reads_well():
         ),
         day(0, pain=5, activity="none", onset="sudden"),
     ]
+    article = re.sub(
+        r"\s+", " ", shared_file("knowledge", "posterior-knee-pain-article.txt").read_text()
+    )
     for q in evaluate(diary, TODAY).next_questions:
         assert q.question.endswith("?") and q.why.endswith(".")
+        assert q.passage and q.passage in article, q.code
         assert re.match(r"^(safety|confirm_note|separate|factor):[a-z_]+$", q.code)
         assert q.options and all(set(o["set"]) <= set(q.fields) for o in q.options)
 

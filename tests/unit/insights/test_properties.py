@@ -148,7 +148,7 @@ def _assert_questions_well_formed(diary, questions):
     assert sum(q["kind"] == "separate" for q in questions) <= SCORING["max_questions"]
     by_id = {e["id"]: e for e in diary}
     for q in questions:
-        assert q["fields"] and q["question"].endswith("?") and q["why"]
+        assert q["fields"] and q["question"].endswith("?") and q["why"] and q["passage"]
         assert q["field"] == (q["fields"][0] if len(q["fields"]) == 1 else None)
         assert q["options"] and all(set(o["set"]) <= set(q["fields"]) for o in q["options"])
         assert q["scope"] in {"entry", "episode"}
@@ -189,3 +189,75 @@ def _assert_questions_well_formed(diary, questions):
 def test_malformed_input_never_raises(junk):
     findings = evaluate(junk, TODAY)
     assert findings.urgency in URGENCY_ORDER
+
+
+NOTE_BITS = [
+    "calf swollen",
+    "calf red and hot",
+    "calf tender to touch",
+    "no swelling",
+    "heard a pop",
+    "knee swelled up",
+    "pins and needles in my foot",
+    "can't put weight on it",
+    "knee very swollen",
+    "back of knee red and warm",
+    "foot slapping",
+    "red face after the run",
+    "not swollen, not red",
+    "squishy lump behind the knee",
+    "gave way",
+    "old injury years ago",
+]
+
+
+@st.composite
+def noted_entries(draw):
+    diary = draw(entries(max_size=6))
+    for entry in diary:
+        if draw(st.booleans()):
+            bits = draw(st.lists(st.sampled_from(NOTE_BITS), min_size=1, max_size=3))
+            entry["notes"] = ". ".join(bits)
+    return diary
+
+
+@common
+@given(noted_entries())
+def test_a_note_only_adds_and_a_recorded_no_takes_it_back(diary):
+    findings = evaluate(diary, TODAY)
+    by_id = {e["id"]: e for e in diary}
+    for flag in findings.red_flags:
+        for item in flag.evidence:
+            if item.source == "note":
+                assert item.quote and item.quote in by_id[item.entry_id]["notes"]
+                assert item.field not in by_id[item.entry_id]  # the person did not answer it
+    _assert_questions_well_formed(diary, findings.to_dict()["next_questions"])
+    # The person answers every note's sign "no" (or "yes, I can walk"): no flag rests on a note.
+    answered = [
+        {
+            **e,
+            **dict.fromkeys(BOOLEAN_FLAG_FIELDS, False),
+            "can_bear_weight": True,
+            "swelling": "none",
+        }
+        if "notes" in e
+        else e
+        for e in diary
+    ]
+    after = evaluate(answered, TODAY, episode={"popping": False})
+    assert not [i for f in after.red_flags for i in f.evidence if i.source == "note"]
+    # Nothing but that answer silences a flag a note raised: more diary does not.
+    louder = evaluate([*diary, {"id": "extra", "date": TODAY.isoformat(), "pain": 1}], TODAY)
+    from_notes = {f.code for f in findings.red_flags if any(i.source == "note" for i in f.evidence)}
+    assert from_notes <= {f.code for f in louder.red_flags}
+
+
+BOOLEAN_FLAG_FIELDS = (
+    "calf_swelling",
+    "calf_redness",
+    "calf_tenderness",
+    "knee_redness_warmth",
+    "numbness",
+    "weakness",
+    "popping",
+)

@@ -89,7 +89,9 @@
         Object.keys(option.set).forEach(function (f) { values[f] = option.set[f]; });
       });
     } else {
-      screen.fields.forEach(function (f) { values[f] = null; }); // all taken back: unanswered again
+      // All taken back: the fields return to what they were before the card set them.
+      var before = card.__before || {};
+      screen.fields.forEach(function (f) { values[f] = f in before ? before[f] : null; });
     }
     Object.keys(values).forEach(function (f) { setField(form, f, values[f]); });
     card.setAttribute("data-answered", pressed.length ? "yes" : "");
@@ -112,6 +114,14 @@
     store(form, screen, card);
   }
 
+  // The form's current value of a field, as fossa-diary/1 (true/false, text), or undefined.
+  function formValue(form, name) {
+    var checked = inputsNamed(form, name).filter(function (el) { return el.checked; });
+    if (!checked.length) return undefined;
+    var value = checked[0].value;
+    return value === "yes" ? true : value === "no" ? false : value;
+  }
+
   function build(form, screen) {
     var template = document.getElementById("safety-question-template");
     if (!template) return null;
@@ -131,10 +141,19 @@
       button.type = "button";
       button.className = "chip-button" + (isNone(option) ? " none-option" : "");
       button.setAttribute("data-option", String(index));
-      button.setAttribute("aria-pressed", "false");
+      // An answer already given under More details shows as picked.
+      var given = Object.keys(option.set || {}).every(function (f) {
+        return formValue(form, f) === option.set[f];
+      });
+      button.setAttribute("aria-pressed", given && !isNone(option) ? "true" : "false");
       button.textContent = option.label;
       button.addEventListener("click", function () { tap(form, screen, card, button); });
       box.appendChild(button);
+    });
+    card.__before = {};
+    screen.fields.forEach(function (f) {
+      var value = formValue(form, f);
+      if (value !== undefined) card.__before[f] = value;
     });
     return card;
   }

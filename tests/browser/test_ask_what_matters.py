@@ -225,3 +225,22 @@ def test_a_follow_up_answered_with_one_tap_updates_the_entry_and_insights(page, 
     page.goto(f"{live_server.url}/insights")
     expect(page.locator("#findings")).not_to_contain_text("calf or thigh swollen, red")
     assert serious_violations(page) == []
+
+
+def test_an_answer_given_under_more_details_is_kept_by_the_inline_question(page, live_server):
+    register(page, live_server.url)
+    pain(page, 3)
+    page.locator("#more-details summary").click()
+    page.locator("#field-calf_swelling").get_by_role("radio", name="Yes", exact=True).click()
+    page.locator("#more-details summary").click()  # closed again
+    tap_region(page, "calf")
+    card = safety_card(page, CALF)
+    in_viewport(card)
+    expect(card.get_by_role("button", name="Swollen")).to_have_attribute("aria-pressed", "true")
+    tap_sign(page, CALF, calf_redness=True)
+    checked = page.evaluate(
+        """() => ['calf_swelling','calf_redness','calf_tenderness'].map(n =>
+             (document.querySelector(`input[name=${n}]:checked`) || {}).value)"""
+    )
+    assert checked == ["yes", "yes", "no"]
+    in_viewport(live_emergency(page))

@@ -16,7 +16,14 @@
   function screensOf(form) {
     var block = document.getElementById("safety-screens");
     if (!block) return [];
-    try { return JSON.parse(block.textContent) || []; } catch (e) { return []; }
+    var known = {};
+    try { known = JSON.parse(document.getElementById("episode-facts").textContent) || {}; } catch (e) { known = {}; }
+    try {
+      // A fact of the injury already known (asked once per episode) is not asked again.
+      return (JSON.parse(block.textContent) || []).filter(function (screen) {
+        return screen.scope !== "episode" || !screen.fields.every(function (f) { return f in known; });
+      });
+    } catch (e) { return []; }
   }
 
   // Leaf conditions of a `when` that hold now: their fields are what triggered it.

@@ -171,3 +171,12 @@ def test_bad_episodes_refuse_the_file_with_the_reason(client, logged_in, episode
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert download(client)["entries"] == []  # all or nothing
+
+
+def test_today_tells_the_form_the_facts_already_known(app, client, logged_in, user, entry_factory):
+    today = dt.datetime.now(dt.UTC).date()
+    entry_factory(user, date=today, pain=4)
+    add_episode(app, user, today, popping=False, onset="sudden")
+    page = client.get("/today").get_data(as_text=True)
+    raw = page.split('<script type="application/json" id="episode-facts">', 1)[1]
+    assert json.loads(raw.split("</script>", 1)[0]) == {"onset": "sudden", "popping": False}

@@ -26,6 +26,7 @@ from webapp.insights import (
 from webapp.insights.from_diary import findings_for, flags_by_entry, flags_raised_by
 from webapp.models import Entry
 from webapp.questions.asking import questions_to_ask
+from webapp.questions.episodes import current_episode, facts_of
 
 bp = Blueprint("diary", __name__)
 
@@ -57,6 +58,8 @@ def _today_context(form: EntryForm, saved: Entry | None = None) -> dict[str, Any
         "headlines": URGENCY_HEADLINES,
         "live_rules": client_red_flag_rules(),
         "safety_screens": client_safety_screens(),
+        # Facts of the injury already known are not asked again on the form.
+        "episode_facts": facts_of(current_episode(current_user, today)),
         "note_phrases": client_note_phrases(NOTES_LANGUAGE),
         "today": today,
         "todays_entries": store.entries_between(current_user, today, today)[::-1],

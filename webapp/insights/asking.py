@@ -62,6 +62,7 @@ class _Screen:
     scope: str
     when: Judge
     pain_rise_at_least: int | None
+    unanswered_in_episode: bool
     window_days: int
     passage: str
 
@@ -80,6 +81,7 @@ _SCREENS = sorted(
             scope=s["scope"],
             when=compile_condition(s["when"]),
             pain_rise_at_least=s.get("pain_rise_at_least"),
+            unanswered_in_episode=bool(s.get("unanswered_in_episode")),
             window_days=_FLAGS[s["flag"]]["window_days"],
             passage=s["passage"],
         )
@@ -98,7 +100,6 @@ class Situation:
     flag_view: list[Entry]  # the red flags' window: answers, notes and episode facts
     episode: list[Entry]  # the current episode: answers, notes and episode facts
     recorded: list[Entry]  # the current episode: recorded answers only
-    recorded_window: list[Entry]  # the red flags' window: recorded answers only
     stored_episode: Mapping[str, Any]
     red_flags: list[RedFlag]
     answered_flags: set[str]
@@ -295,6 +296,14 @@ def _entry_of(sit: Situation, source, fallback: Entry) -> Entry:
     return fallback
 
 
+def _never_answered_target(sit: Situation, screen: _Screen, first: dt.date) -> Entry | None:
+    """The newest painful entry, while no entry of the episode answers the screen at all."""
+    if any(f in e for e in sit.recorded for f in screen.fields):
+        return None
+    painful = [e for e in sit.episode if e.get("pain", 1) > 0 and e["date"] >= first]
+    return painful[-1] if painful else None
+
+
 def _key(screen: _Screen, entry: Entry) -> tuple[str, str | None, str | None]:
     # An episode question is asked once for the episode, whichever entry raised it.
     if screen.scope == "episode":
@@ -358,6 +367,8 @@ def _safety_and_confirm(sit: Situation) -> tuple[list[NextQuestion], list[NextQu
             if relevant:
                 target = entry
                 break
+        if target is None and screen.unanswered_in_episode:
+            target = _never_answered_target(sit, screen, first)
         if target is None:
             continue
         key = _key(screen, target)
@@ -562,8 +573,8 @@ def next_questions(sit: Situation) -> list[NextQuestion]:
     taken = {f for q in safety + confirm for f in q.fields}
     confirm += _note_questions(sit, taken)
     taken |= {f for q in confirm for f in q.fields}
-    if sit.urgency == "emergency":
-        return safety + confirm
+    if sit.urgency == "emergency":  # go now: only what bears on the emergency
+        return [q for q in safety + confirm if q.urgency == "emergency"]
     separate = _separating(sit, taken)
     taken |= {f for q in separate for f in q.fields}
     return safety + confirm + separate + _factor_questions(sit, taken)

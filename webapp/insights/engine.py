@@ -141,19 +141,16 @@ def evaluate(
     in_episode = [e for e in read if start is not None and e["date"] >= start]
     answered_episode = [e for e in recorded if start is not None and e["date"] >= start]
     facts = episode_facts(in_episode, episode)
-    answer_facts = episode_facts(answered_episode, episode)
-    before = [e for e in read if start is None or e["date"] < start]
-    before_recorded = [e for e in recorded if start is None or e["date"] < start]
     # Red flags from everything known, notes included; and from the recorded answers
     # alone, which says whether a flag still waits for the person's word.
-    flag_view = before + fill_episode_facts(
-        in_episode, facts, skip=_FLAG_UNFILLED, forward_only=True
-    )
-    answer_view = before_recorded + fill_episode_facts(
-        answered_episode, answer_facts, skip=_FLAG_UNFILLED, forward_only=True
-    )
+    flag_view = _flag_view(read, start, episode)
+    answer_view = _flag_view(recorded, start, episode)
     red_flags = _judge_red_flags(flag_view, today)
-    answered_flags = {flag.code for flag in _judge_red_flags(answer_view, today)}
+    # Notes and episode facts only add to what the answers raise (never a field a flag
+    # reads as "could be"), so with no flag raised there is nothing to tell apart.
+    answered_flags = (
+        {flag.code for flag in _judge_red_flags(answer_view, today)} if red_flags else set()
+    )
     urgency = max(
         (flag.urgency for flag in red_flags), key=_URGENCY_RANK.__getitem__, default="self_care"
     )
@@ -168,7 +165,6 @@ def evaluate(
             flag_view=flag_view,
             episode=episode_view,
             recorded=answered_episode,
-            recorded_window=recorded,
             stored_episode=clean_episode_facts(episode),
             red_flags=red_flags,
             answered_flags=answered_flags,
@@ -197,13 +193,37 @@ def evaluate(
     )
 
 
+def _flag_view(
+    entries: list[Entry], start: dt.date | None, stored: Mapping[str, Any] | None
+) -> list[Entry]:
+    """What the red flags read: the entries, those of the episode with its facts filled in
+    (never a field a flag reads as "could be", and a fact only from the day it was logged)."""
+    entries = [_without_note_values(e, _FLAG_UNFILLED) for e in entries]
+    before = [e for e in entries if start is None or e["date"] < start]
+    episode = [e for e in entries if start is not None and e["date"] >= start]
+    facts = episode_facts(episode, stored)
+    return before + fill_episode_facts(episode, facts, skip=_FLAG_UNFILLED, forward_only=True)
+
+
+def _without_note_values(entry: Entry, fields: frozenset[str]) -> Entry:
+    """The entry without what a note said about `fields`: a note may raise a flag, never
+    clear one ("came on gradually" must not stand in for the person's answer)."""
+    sources = entry.get("_from")
+    if not sources or not any(f in fields and s.source == "note" for f, s in sources.items()):
+        return entry
+    copy = {k: v for k, v in entry.items() if not (k in fields and sources.get(k))}
+    copy["_from"] = {f: s for f, s in sources.items() if f not in fields}
+    return copy
+
+
 def client_safety_screens() -> list[dict[str, Any]]:
     """The safety screens a browser can judge from the answers of ONE entry being filled in.
 
-    Each is ``{code, when, question, why, fields, options, multiple, urgency, passage}``:
-    ``when`` is a condition in the grammar of ``client_red_flag_rules()`` (judged by
-    static/js/live-flags.js); while it holds and a field of ``fields`` is unanswered,
-    the page asks ``question``, and each option's ``set`` is what one tap stores.
+    Each is ``{code, flag, when, question, why, fields, field_questions, options,
+    multiple, scope, urgency, passage}``: ``when`` is a condition in the grammar of
+    ``client_red_flag_rules()`` (judged by static/js/live-flags.js); while it holds and
+    a field of ``fields`` is unanswered, the page asks ``question`` (or, with one field
+    left, ``field_questions[field]``), and each option's ``set`` is what one tap stores.
     Built from ``knowledge.SAFETY_SCREENS``; cues of several days (a sudden
     worsening) stay with the server. Most urgent first.
     """
@@ -254,31 +274,48 @@ def client_red_flag_rules() -> list[dict[str, Any]]:
 
 
 def red_flags_by_day(
-    entries: Iterable[Any], first: dt.date, last: dt.date
+    entries: Iterable[Any],
+    first: dt.date,
+    last: dt.date,
+    episode: Mapping[str, Any] | None = None,
+    *,
+    lang: str = "en",
 ) -> list[tuple[dt.date, RedFlag]]:
     """The red flags raised on each logged day from ``first`` to ``last``, with the day.
 
-    Each day is judged as of itself, as ``evaluate`` judged it then, and a flag
-    counts on that day only when the day's own entries are part of its evidence:
-    so a flag once raised stays visible in the history (diary-schema.md), and a
-    flag still open from an earlier day is not raised again by a quiet day.
+    Each day is judged as of itself, as ``evaluate`` judged it then (notes and
+    episode facts included), and a flag counts on that day only when the day's own
+    entries are part of its evidence: so a flag once raised stays visible in the
+    history (diary-schema.md), and a flag still open from an earlier day is not
+    raised again by a quiet day.
     """
-    diary = prepare(entries, last, (last - first).days + _LOOKBACK_DAYS)
+    diary = read_notes(prepare(entries, last, (last - first).days + _LOOKBACK_DAYS), lang)
     dates = [entry["date"] for entry in diary]  # oldest first, as prepare sorts them
+    # The stored facts are the current episode's: they count for its days only.
+    current = episode_start(diary, last)
     raised = []
     for day in sorted({d for d in dates if d >= first}):
         window_start = day - dt.timedelta(days=_LOOKBACK_DAYS - 1)
         as_of_then = diary[bisect_left(dates, window_start) : bisect_right(dates, day)]
-        for flag in _judge_red_flags(as_of_then, day):
+        start = episode_start(as_of_then, day)
+        view = _flag_view(as_of_then, start, episode if start == current else None)
+        for flag in _judge_red_flags(view, day):
             if any(item.date == day.isoformat() for item in flag.evidence):
                 raised.append((day, flag))
     return raised
 
 
-def red_flags_between(entries: Iterable[Any], first: dt.date, last: dt.date) -> list[RedFlag]:
+def red_flags_between(
+    entries: Iterable[Any],
+    first: dt.date,
+    last: dt.date,
+    episode: Mapping[str, Any] | None = None,
+    *,
+    lang: str = "en",
+) -> list[RedFlag]:
     """Every red flag raised from ``first`` to ``last``, once each, with all its evidence."""
     by_code: dict[str, RedFlag] = {}
-    for _day, flag in red_flags_by_day(entries, first, last):
+    for _day, flag in red_flags_by_day(entries, first, last, episode, lang=lang):
         seen = by_code.get(flag.code)
         evidence = flag.evidence if seen is None else [*seen.evidence, *flag.evidence]
         by_code[flag.code] = replace(flag, evidence=_sorted_evidence(evidence))

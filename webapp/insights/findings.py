@@ -70,8 +70,11 @@ class NextQuestion:
     "separate:onset", "factor:load_change"); ``kind`` is "safety", "confirm_note",
     "separate" or "factor". ``fields`` is never empty; ``field`` is set only when the
     question asks one field (then ``fields == [field]``). Each option is
-    ``{"label": str, "set": {field: value}}``: what one tap stores. ``multiple``: the
-    chips may be combined, and a group field left unpicked is stored as false.
+    ``{"label": str, "set": {field: value}}``: what one tap stores (Yes / No for a
+    yes/no field, a chip per value for a choice, a chip per sign plus "None of these"
+    for a group). ``multiple``: the chips may be combined; a group field left unpicked
+    is stored as false, and for a list field (``provoked_by``) the picked chips' lists
+    are joined ("None of these" stores ``[]``).
     ``scope`` "entry" means the answer belongs to the entry ``entry_id`` of ``date``
     (the newest entry that made the question relevant); "episode" means it belongs
     to the injury and counts for every entry of the current episode. ``urgency`` is

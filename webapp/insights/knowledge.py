@@ -970,6 +970,8 @@ EPISODE_BREAK_DAYS = 14
 # in). `pain_rise_at_least` adds a cue of several days (engine only): a sudden
 # worsening, the day's pain this much above that of the previous logged day with
 # pain (a pain-free rest day before a run is no worsening).
+# `unanswered_in_episode` also asks it, once, while the episode has pain and none of
+# its fields was ever answered (engine only).
 # A screen is not asked when its flag is already raised by recorded answers, nor
 # once its fields are answered for the entry it belongs to (scope "entry": the
 # newest entry that made it relevant, within the flag's window) or for the episode.
@@ -1000,8 +1002,6 @@ SAFETY_SCREENS: list[dict[str, Any]] = [
                 {"field": "locations", "has_any": ["calf", "thigh"]},
                 {"field": "pain", "at_least": 7},
                 {"field": "timing", "in": ["at_rest", "night"]},
-                # A rest day that still hurts is pain at rest too.
-                {"all": [{"field": "activity", "is": "none"}, {"field": "pain", "at_least": 1}]},
             ]
         },
         "pain_rise_at_least": 3,
@@ -1022,15 +1022,15 @@ SAFETY_SCREENS: list[dict[str, Any]] = [
         ),
         "multiple": False,
         "scope": "entry",
-        # Severe pain, significant swelling, a hard injury (a pop, a blow to the
-        # shin, the knee forced straight), or a knee that locks or gives way (no
+        # Severe pain, significant swelling, an injury (a pop, a blow to the shin,
+        # the knee forced straight, a twist), or a knee that locks or gives way (no
         # "normal movement").
         "when": {
             "any": [
                 {"field": "pain", "at_least": 7},
                 {"field": "swelling", "in": ["moderate", "severe"]},
                 {"field": "popping", "is": True},
-                {"field": "mechanism", "in": ["direct_blow", "hyperextension"]},
+                {"field": "mechanism", "in": ["direct_blow", "hyperextension", "twisting"]},
                 {"field": "locking", "is": True},
                 {"field": "giving_way", "is": True},
             ]
@@ -1079,6 +1079,9 @@ SAFETY_SCREENS: list[dict[str, Any]] = [
                 {"field": "cramping", "is": True},
             ]
         },
+        # Server only: while the episode has pain and neither answer was ever given,
+        # ask once (the quick log's numbness left blank says nothing).
+        "unanswered_in_episode": True,
         "passage": "Numbness, tingling, or weakness in the leg or foot.",
     },
     {

@@ -65,7 +65,6 @@ def test_one_field_left_of_a_group_is_asked_on_its_own():
         ({"pain": 7}, "safety:dvt_calf_signs"),
         ({"pain": 4, "locations": ["thigh"]}, "safety:dvt_calf_signs"),
         ({"pain": 3, "timing": "night"}, "safety:dvt_calf_signs"),
-        ({"pain": 3, "activity": "none"}, "safety:dvt_calf_signs"),
         ({"pain": 7}, "safety:weight_bearing"),
         ({"pain": 3, "swelling": "mild"}, "safety:knee_redness_warmth"),
         ({"pain": 3, "locations": ["calf"], "numbness": False}, "safety:neuro"),
@@ -86,10 +85,19 @@ def test_a_sudden_worsening_asks_about_the_calf():
 
 
 def test_a_quiet_day_asks_little_and_nothing_about_safety():
-    asked = evaluate([day(0, pain=2, locations=["center"], activity="running")], TODAY)
+    quick = {"pain": 2, "locations": ["center"], "activity": "running", "numbness": False}
+    asked = evaluate([day(0, **quick)], TODAY)
     assert len(asked.next_questions) <= 2
     assert all(q.kind == "separate" for q in asked.next_questions)
     assert evaluate([day(0, pain=0, activity="running")], TODAY).next_questions == []
+
+
+def test_numbness_never_answered_in_the_episode_is_asked_once():
+    diary = [day(2, pain=3), day(0, pain=3, activity="running")]
+    (neuro,) = [q for q in evaluate(diary, TODAY).next_questions if q.kind == "safety"]
+    assert neuro.code == "safety:neuro" and neuro.entry_id == diary[-1]["id"]
+    diary[0]["numbness"] = False  # answered once: enough for the episode
+    assert not [q for q in evaluate(diary, TODAY).next_questions if q.kind == "safety"]
 
 
 def test_safety_is_asked_even_when_a_cause_leads():
@@ -226,3 +234,19 @@ def test_client_safety_screens_are_the_engines_own():
         for option in screen["options"]:
             assert set(option["set"]) <= set(screen["fields"])
         assert "pain_rise_at_least" not in screen["when"]
+
+
+def test_notes_are_read_in_the_persons_language():
+    entry = day(0, pain=3, notes="Wade geschwollen und rot")
+    assert evaluate([entry], TODAY).urgency == "self_care"  # not English
+    findings = evaluate([entry], TODAY, lang="de")
+    assert findings.urgency == "emergency"
+    assert {e.quote for f in findings.red_flags for e in f.evidence} == {"Wade geschwollen und rot"}
+
+
+def test_a_note_never_clears_a_flag_the_answers_raise():
+    # DVT: one calf sign with sudden, severe pain; an unrecorded onset could be sudden.
+    entry = day(0, pain=8, calf_swelling=True, notes="the pain came on gradually")
+    assert "dvt_suspected" in flags(evaluate([entry], TODAY))
+    # The person's own answer does count.
+    assert "dvt_suspected" not in flags(evaluate([{**entry, "onset": "gradual"}], TODAY))

@@ -58,3 +58,25 @@ def test_history_agrees_with_what_evaluate_said_on_each_vignettes_day():
         }
         history = red_flags_by_day(case["entries"], today, today)
         assert {f.code for _d, f in history} == raised_today, case["id"]
+
+
+def test_a_flag_a_note_raised_stays_in_the_history():
+    noted = day(3, pain=4, notes="calf red, warm and swollen")
+    diary = [noted, day(0, pain=2)]
+    first = TODAY - dt.timedelta(days=10)
+    assert [(d.isoformat(), f.code) for d, f in red_flags_by_day(diary, first, TODAY)] == [
+        (noted["date"], "dvt_suspected")
+    ]
+    (flag,) = red_flags_between(diary, first, TODAY)
+    assert all(e.source == "note" for e in flag.evidence if e.field.startswith("calf_"))
+    # The person's "no" takes it out of the history too.
+    answered = {**noted, "calf_swelling": False, "calf_redness": False}
+    assert red_flags_between([answered, day(0, pain=2)], first, TODAY) == []
+
+
+def test_a_stored_episode_fact_counts_in_the_history_of_its_episode():
+    diary = [day(2, pain=5), day(1, pain=4, swelling="mild")]
+    first = TODAY - dt.timedelta(days=10)
+    assert red_flags_between(diary, first, TODAY) == []
+    (flag,) = red_flags_between(diary, first, TODAY, {"popping": True})
+    assert flag.code == "popping_injury"

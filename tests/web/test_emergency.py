@@ -240,3 +240,14 @@ def test_a_note_alone_raises_the_interrupt_and_no_withdraws_it(
         assert response.status_code in (200, 422)  # 422: an earlier "no" already answered it
     assert client.get("/api/insights").get_json()["urgency"] != "emergency"
     assert interrupt(today_page(client)) is None
+
+
+def test_an_emergency_read_in_yesterdays_note_is_in_the_history(
+    client, logged_in, user, entry_factory
+):
+    yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+    entry = entry_factory(user, date=yesterday, pain=3, notes="calf red and swollen since the run")
+    assert interrupt(today_page(client)) is not None
+    history = client.get("/diary").get_data(as_text=True)
+    block = history[history.index(f'id="entry-{entry.id}"') :]
+    assert 'class="entry-flag flag-emergency"' in block[: block.index("</article>")]

@@ -92,6 +92,8 @@ def test_an_ordinary_entry_asks_no_safety_question(client, logged_in):
         "pain": "2",
         "locations": ["center"],
         "activity": "running",
+        "numbness": "no",
+        "weakness": "no",
     }
     page = client.post("/entries", data=form, headers=htmx(logged_in.headers)).get_data(
         as_text=True

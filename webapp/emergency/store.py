@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.diary import store as diary_store
 from webapp.extensions import db
-from webapp.insights import evaluate, red_flags_by_day
+from webapp.insights import red_flags_by_day
 from webapp.models import Entry, Episode, FlagAcknowledgement, User
 from webapp.questions.episodes import current_episode, facts_of
 
@@ -118,27 +118,15 @@ def _judge_open(
         seen.raised_on = max(seen.raised_on, *keys.values())
         seen.raised_by = sorted(set(seen.raised_by) | set(keys))
 
-    # Each day as the history judges it (the flag stays beside its entry) ...
-    for day, flag in red_flags_by_day(entries, first, today):
+    # Each day as the history judges it (the flag stays beside its entry), notes and
+    # the current episode's facts read as evaluate reads them.
+    facts = facts_of(current_episode(user, today)) or None
+    for day, flag in red_flags_by_day(entries, first, today, episode=facts):
         if flag.urgency == "emergency":
             iso = day.isoformat()
             add(
                 asdict(flag),
                 {_raised_key(e.entry_id, day): iso for e in flag.evidence if e.date == iso},
-            )
-    # ... and today's judgement of the last days, which also reads the notes and the
-    # episode's facts (red_flags_by_day reads neither yet).
-    recent = [entry for entry in entries if entry.date >= first]
-    facts = facts_of(current_episode(user, today)) or None
-    for flag in evaluate(recent, today, episode=facts).red_flags:
-        if flag.urgency == "emergency":
-            add(
-                asdict(flag),
-                {
-                    _raised_key(e.entry_id, dt.date.fromisoformat(e.date)): e.date
-                    for e in flag.evidence
-                    if e.date >= first.isoformat()
-                },
             )
     return sorted(by_code.values(), key=lambda item: item.raised_on, reverse=True)
 

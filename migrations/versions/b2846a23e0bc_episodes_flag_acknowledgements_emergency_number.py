@@ -1,7 +1,7 @@
 """Episodes (facts of an injury asked once), emergency acknowledgements, emergency number
 
 Revision ID: b2846a23e0bc
-Revises: c83443b03347
+Revises: a7d2e5f10b11
 Create Date: 2026-12-01 09:42:17.019526
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b2846a23e0bc'
-down_revision = 'c83443b03347'
+down_revision = 'a7d2e5f10b11'
 branch_labels = None
 depends_on = None
 

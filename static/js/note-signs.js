@@ -429,5 +429,33 @@
     return text.slice(tokens[first][1], tokens[last][2]).trim();
   }
 
-  root.FossaNotes = { read: read, normalizeWord: normalizeWord, withinOneEdit: withinOneEdit };
+  // The form's answers with the note's signs where the person has not answered, as
+  // the server merges them (webapp/insights/episode.py read_notes): an answer always
+  // wins, a list field's note values join each other, and a field in
+  // table.flag_unfilled (read by a red flag as "could be") is never filled by a note,
+  // so a note can raise a flag and never clear one. Pure: returns a new object.
+  function withSigns(answers, text, table) {
+    var out = {};
+    Object.keys(answers || {}).forEach(function (k) {
+      out[k] = Array.isArray(answers[k]) ? answers[k].slice() : answers[k];
+    });
+    var lists = (table && table.list_fields) || [];
+    var never = (table && table.flag_unfilled) || [];
+    var fromNote = {};
+    read(text, table).forEach(function (sign) {
+      if (never.indexOf(sign.field) !== -1) return;
+      var isList = lists.indexOf(sign.field) !== -1;
+      if (out[sign.field] === undefined) {
+        out[sign.field] = isList ? [sign.value] : sign.value;
+        fromNote[sign.field] = 1;
+      } else if (isList && has(fromNote, sign.field) && out[sign.field].indexOf(sign.value) === -1) {
+        out[sign.field].push(sign.value);
+      }
+    });
+    return out;
+  }
+
+  root.FossaNotes = {
+    read: read, withSigns: withSigns, normalizeWord: normalizeWord, withinOneEdit: withinOneEdit
+  };
 })(typeof self !== "undefined" ? self : this);

@@ -68,3 +68,22 @@ def test_the_reader_runs_in_a_worker(page):
         [source, CASES, _tables()],
     )
     assert got == _python_reading()
+
+
+def test_with_signs_merges_a_note_as_the_server_does(page):
+    page.set_content("<!doctype html><title>notes</title>")
+    page.add_script_tag(path=str(SCRIPT))
+    table = client_note_phrases("en")
+    merged = page.evaluate(
+        """([table]) => [
+          self.FossaNotes.withSigns({pain: 8, calf_redness: false}, "calf red and swollen", table),
+          self.FossaNotes.withSigns({pain: 8, calf_swelling: true}, "it came on gradually", table),
+          self.FossaNotes.withSigns({provoked_by: ["tiptoe"]}, "deep squats hurt", table),
+          self.FossaNotes.withSigns({}, "deep squats hurt, hurts on hamstring curls", table),
+        ]""",
+        [table],
+    )
+    assert merged[0] == {"pain": 8, "calf_redness": False, "calf_swelling": True}  # the no wins
+    assert merged[1] == {"pain": 8, "calf_swelling": True}  # a note never fills onset
+    assert merged[2] == {"provoked_by": ["tiptoe"]}  # a recorded list is the whole answer
+    assert sorted(merged[3]["provoked_by"]) == ["deep_flexion", "resisted_flexion"]

@@ -27,6 +27,7 @@ from webapp.insights.from_diary import findings_for, flags_by_entry, flags_raise
 from webapp.models import Entry
 from webapp.questions.asking import questions_to_ask
 from webapp.questions.episodes import current_episode, facts_of
+from webapp.validation import local_path
 
 bp = Blueprint("diary", __name__)
 
@@ -86,7 +87,13 @@ def create_entry() -> ResponseReturnValue:
         return render_page_or_fragment(
             "diary/today.html", "diary/_log.html", status=422, **_today_context(form)
         )
-    entry, _created = store.save_new_entry(current_user, answers)
+    try:
+        entry, _created = store.save_new_entry(current_user, answers)
+    except store.DayFull as full:
+        form.date.errors = [*form.date.errors, str(full)]
+        return render_page_or_fragment(
+            "diary/today.html", "diary/_log.html", status=422, **_today_context(form)
+        )
     if not wants_fragment():
         flash("Saved.", "success")
         return redirect(url_for("diary.today", saved=entry.id), code=303)
@@ -137,7 +144,18 @@ def update_entry(entry_id: str) -> ResponseReturnValue:
             form=form,
             groups=DETAIL_GROUPS,
         )
-    store.update_entry(entry, answers)
+    try:
+        store.update_entry(entry, answers)
+    except store.DayFull as full:
+        form.date.errors = [*form.date.errors, str(full)]
+        return render_page_or_fragment(
+            "diary/edit.html",
+            "diary/_edit_form.html",
+            status=422,
+            entry=entry,
+            form=form,
+            groups=DETAIL_GROUPS,
+        )
     if wants_fragment():
         return render_page_or_fragment("diary/entry.html", "diary/_entry.html", entry=entry)
     flash("Entry updated.", "success")
@@ -156,7 +174,7 @@ def delete_entry(entry_id: str) -> ResponseReturnValue:
             "diary/entry.html", "diary/_deleted.html", entry_id=entry_id, day=entry.date
         )
     flash("Entry deleted.", "undo")
-    return redirect(request.form.get("next") or url_for("diary.history"), code=303)
+    return redirect(local_path(request.form.get("next"), url_for("diary.history")), code=303)
 
 
 @bp.post("/entries/undo-delete")

@@ -231,8 +231,18 @@ def client_safety_screens() -> list[dict[str, Any]]:
 
 
 def client_note_phrases(lang: str = "en") -> dict[str, Any]:
-    """The phrase table static/js/note-signs.js reads notes with (the server's own)."""
-    return phrase_data(lang)
+    """The phrase table static/js/note-signs.js reads notes with (the server's own).
+
+    With two keys the browser needs to merge a note's signs into the form's answers
+    as the server does (``FossaNotes.withSigns``): ``list_fields`` (a sign of a list
+    field joins the note's other values of it) and ``flag_unfilled``, the fields a red
+    flag reads as "could be" while unrecorded, which a note must never fill, so that
+    a note can raise a flag and never clear one.
+    """
+    table = phrase_data(lang)
+    table["list_fields"] = sorted(LISTS)
+    table["flag_unfilled"] = sorted(_FLAG_UNFILLED)
+    return table
 
 
 def client_red_flag_rules() -> list[dict[str, Any]]:

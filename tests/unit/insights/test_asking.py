@@ -250,3 +250,16 @@ def test_a_note_never_clears_a_flag_the_answers_raise():
     assert "dvt_suspected" in flags(evaluate([entry], TODAY))
     # The person's own answer does count.
     assert "dvt_suspected" not in flags(evaluate([{**entry, "onset": "gradual"}], TODAY))
+
+
+def test_the_issues_new_user_pain_nine_and_the_calf_tapped_is_asked_about_the_calf():
+    findings = evaluate([day(0, pain=9, locations=["calf"])], TODAY)
+    assert findings.urgency == "see_professional"  # severe pain, from the answers
+    first = findings.next_questions[0]
+    assert first.code == "safety:dvt_calf_signs" and first.urgency == "emergency"
+    swollen_red = {
+        **day(0, pain=9, locations=["calf"]),
+        "calf_swelling": True,
+        "calf_redness": True,
+    }
+    assert evaluate([swollen_red], TODAY).urgency == "emergency"

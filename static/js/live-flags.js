@@ -19,24 +19,12 @@
     try { return JSON.parse(block.textContent); } catch (e) { return null; }
   }
 
-  function listFields() {
-    var block = document.getElementById("entry-format");
-    try { return (block && JSON.parse(block.textContent).lists) || []; } catch (e) { return []; }
-  }
-
+  // The note's signs join the tapped answers exactly as the server merges them
+  // (FossaNotes.withSigns: an answer wins, list values join, never a field a flag
+  // reads as "could be").
   function withNoteSigns(answers, text, table) {
-    if (!text || !table) return answers;
-    var signs;
-    try { signs = self.FossaNotes.read(text, table) || []; } catch (e) { return answers; }
-    signs.forEach(function (sign) {
-      var current = answers[sign.field];
-      if (Array.isArray(current)) {
-        if (current.indexOf(sign.value) === -1) current.push(sign.value);
-      } else if (current === undefined) {
-        answers[sign.field] = listFields().indexOf(sign.field) !== -1 ? [sign.value] : sign.value;
-      }
-    });
-    return answers;
+    if (!text || !table || !self.FossaNotes || !self.FossaNotes.withSigns) return answers;
+    try { return self.FossaNotes.withSigns(answers, text, table); } catch (e) { return answers; }
   }
 
   // The form's current answers, in fossa-diary/1 terms: unanswered fields are absent.

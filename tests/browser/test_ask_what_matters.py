@@ -196,7 +196,7 @@ def test_a_saved_emergency_stays_on_today_until_acknowledged(browser, live_serve
         expect(page.locator(".emergency-interrupt")).to_have_count(0)
         expect(page.locator("[data-emergency-badge]")).to_have_count(0)
         page.goto(f"{live_server.url}/diary")  # the history keeps it
-        expect(page.locator(".entry-flag.flag-emergency").first).to_be_visible()
+        expect(page.locator(".row-flag.flag-emergency").first).to_be_visible()
         context.close()
 
 

@@ -113,9 +113,12 @@ def register_blueprints(app: Flask) -> None:
     from webapp.auth.routes import bp as auth_bp
     from webapp.diary.api import bp as diary_api_bp
     from webapp.diary.routes import bp as diary_bp
+    from webapp.emergency.routes import bp as emergency_bp
     from webapp.insights.cli import cli as insights_cli
     from webapp.insights.views import bp as insights_bp
     from webapp.pwa.routes import bp as pwa_bp
+    from webapp.questions.routes import api as questions_api_bp
+    from webapp.questions.routes import bp as questions_bp
     from webapp.reminders.api import bp as reminders_api_bp
     from webapp.reminders.routes import bp as reminders_bp
     from webapp.share.api import bp as share_api_bp
@@ -126,6 +129,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(diary_bp)
     app.register_blueprint(diary_api_bp)
     app.register_blueprint(insights_bp)
+    app.register_blueprint(emergency_bp)
+    app.register_blueprint(questions_bp)
+    app.register_blueprint(questions_api_bp)
     app.cli.add_command(insights_cli)
     app.register_blueprint(share_bp)
     app.register_blueprint(share_api_bp)

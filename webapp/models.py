@@ -68,6 +68,9 @@ class User(UserMixin, db.Model):
     session_id: Mapped[str] = mapped_column(String(64), unique=True, default=_new_session_id)
     display_name: Mapped[str | None] = mapped_column(String(100))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The number the emergency interrupt calls; None means "the usual one for the
+    # person's timezone" (webapp/emergency/numbers.py).
+    emergency_number: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Bumped by every write to what the insights engine reads (webapp/diary/version.py):
     # the findings cache keys on it. It starts at a random number, so a person who
@@ -265,6 +268,64 @@ class ShareAccess(db.Model):
     link: Mapped[ShareLink] = relationship(back_populates="accesses")
 
 
+@reads_diary
+class Episode(db.Model):
+    """One injury or stretch of pain: the facts that belong to it, not to a day.
+
+    How an episode is found and started is in ``webapp/questions/episodes.py``.
+    Every fact is optional (None is "not asked yet"); the engine counts the known
+    ones for every entry of the episode.
+    """
+
+    __tablename__ = "episode"
+    __table_args__ = (
+        UniqueConstraint("user_id", "id", name="uq_episode_user_id_id"),
+        CheckConstraint(_in_list("onset", diary_format.ENUMS["onset"]), name="onset_values"),
+        CheckConstraint(
+            _in_list("mechanism", diary_format.ENUMS["mechanism"]), name="mechanism_values"
+        ),
+        Index("ix_episode_user_id_started_on", "user_id", "started_on"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(36))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    onset: Mapped[str | None] = mapped_column(String(12))
+    mechanism: Mapped[str | None] = mapped_column(String(20))
+    popping: Mapped[bool | None] = mapped_column(Boolean)
+    lump: Mapped[bool | None] = mapped_column(Boolean)
+    prior_injury: Mapped[bool | None] = mapped_column(Boolean)
+    # Codes of the questions the person chose to skip in this episode (so Fossa does
+    # not ask again); "code@entry-id" for a safety question skipped for one entry.
+    skipped: Mapped[list[str] | None] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class FlagAcknowledgement(db.Model):
+    """A person has seen an emergency warning raised on one day by one entry.
+
+    ``raised_by`` is the id of the entry that raised it (or ``day:YYYY-MM-DD`` when
+    the evidence has no entry), so a new entry raising the flag again is a new
+    warning that needs its own acknowledgement.
+    """
+
+    __tablename__ = "flag_acknowledgement"
+    __table_args__ = (
+        UniqueConstraint("user_id", "code", "raised_by", name="uq_flag_acknowledgement_raised"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    raised_by: Mapped[str] = mapped_column(String(48))
+    raised_on: Mapped[dt.date] = mapped_column(Date)
+    acknowledged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class PasswordReset(db.Model):
     """A "forgot password" link: single use, time-limited, only its SHA-256 stored."""
 
@@ -294,6 +355,8 @@ class RateLimitCounter(db.Model):
 
 __all__ = [
     "Entry",
+    "Episode",
+    "FlagAcknowledgement",
     "PasswordReset",
     "RateLimitCounter",
     "PushSubscription",

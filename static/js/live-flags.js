@@ -10,8 +10,26 @@
 
   var BOOLEAN_WORDS = { yes: true, no: false };
 
+  // Signs read from the notes as typed (static/js/note-signs.js, with the phrase
+  // table the server embeds): they fill only questions the form leaves unanswered,
+  // so a "No" tapped by the person is never overruled by the reading of a note.
+  function phraseTable() {
+    var block = document.getElementById("note-phrases");
+    if (!block || !self.FossaNotes) return null;
+    try { return JSON.parse(block.textContent); } catch (e) { return null; }
+  }
+
+  // The note's signs join the tapped answers exactly as the server merges them
+  // (FossaNotes.withSigns: an answer wins, list values join, never a field a flag
+  // reads as "could be").
+  function withNoteSigns(answers, text, table) {
+    if (!text || !table || !self.FossaNotes || !self.FossaNotes.withSigns) return answers;
+    try { return self.FossaNotes.withSigns(answers, text, table); } catch (e) { return answers; }
+  }
+
   // The form's current answers, in fossa-diary/1 terms: unanswered fields are absent.
-  function answersOf(form) {
+  // With the signs of the notes unless ``tappedOnly``.
+  function answersOf(form, tappedOnly) {
     var answers = {};
     new FormData(form).forEach(function (raw, name) {
       var value = String(raw);
@@ -28,7 +46,8 @@
         answers[name] = value;
       }
     });
-    return answers;
+    var notes = form.elements.notes;
+    return tappedOnly ? answers : withNoteSigns(answers, notes && notes.value, phraseTable());
   }
 
   // The grammar of webapp/insights/conditions.py, with its three values: true,
@@ -97,13 +116,25 @@
       var answers = answersOf(form);
       var raised = rules.filter(function (rule) { return judge(rule.when, answers) === true; });
       var codes = raised.map(function (rule) { return rule.code; }).join(" ");
+      // Other scripts (the emergency interrupt, the safety questions) follow along.
+      form.dispatchEvent(new CustomEvent("fossa:answers", { bubbles: true, detail: { answers: answers, raised: raised } }));
       if (codes === shown) return; // re-rendering would make screen readers repeat it
       shown = codes;
       render(box, raised);
     }
+    var typing = null;
     form.addEventListener("change", check);
+    // The notes are read as they are typed, a moment after the last key.
+    form.addEventListener("input", function (event) {
+      if (event.target.name !== "notes") return;
+      clearTimeout(typing);
+      typing = setTimeout(check, 250);
+    });
+    form.addEventListener("fossa:recheck", check);
     check();
   }
+
+  self.FossaLive = { judge: judge, answersOf: answersOf, withNoteSigns: withNoteSigns, phraseTable: phraseTable };
 
   function start(root) {
     root.querySelectorAll("form[data-red-flag-form]").forEach(watch);

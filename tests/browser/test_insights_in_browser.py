@@ -37,8 +37,13 @@ def test_calf_signs_warn_at_once_then_after_saving(page, live_server):
     answer(page, "calf_tenderness", "Yes")
     expect(live).to_be_visible()
 
+    # The full-width interrupt came up over the form; back to the entry, then save.
+    live_card = page.locator("[data-live-emergency]")
+    expect(live_card).to_be_in_viewport()
+    live_card.get_by_role("button", name="Back to my entry").click()
+    expect(live_card).to_have_count(0)
     page.get_by_role("button", name="Save").click()
-    banner = page.locator(".flag-banner.flag-emergency")
+    banner = page.locator(".emergency-interrupt").first
     expect(banner).to_have_attribute("role", "alert")
     expect(banner).to_contain_text("Seek emergency care now")
     box = banner.bounding_box()

@@ -22,7 +22,8 @@ LEAKS = {
     "Python list syntax": re.compile(r"\[\s*['\"]|['\"]\s*\]"),
     "snake_case code": re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b"),
     "letter-joined run": re.compile(r"\b(?:\w, ){3,}\w\b"),
-    "Python literal": re.compile(r"\b(?:True|False)\b|\bNone [a-z]"),
+    # ("None of these" is the chip of a question group: English, not a literal.)
+    "Python literal": re.compile(r"\b(?:True|False)\b|\bNone (?!of these\b)[a-z]"),
     "phrase said twice": re.compile(r"(\w[^·]{3,}) · \1\b"),
 }
 SKIPPED_TAGS = {"script", "style", "template"}

@@ -126,6 +126,21 @@ class ProfileForm(FossaForm):
         if check_timezone(field.data) is None:
             raise ValidationError("Use a timezone name like Europe/Berlin.")
 
+    # The number the emergency call button dials; empty means the usual one for the
+    # timezone (webapp/emergency/numbers.py).
+    emergency_number = StringField(
+        "Emergency number",
+        validators=[Length(max=20, message="Enter 2 to 6 digits (for example 112).")],
+        render_kw={"inputmode": "tel", "autocomplete": "off"},
+    )
+
+    def validate_emergency_number(self, field: StringField) -> None:
+        from webapp.emergency.numbers import clean_number
+
+        _value, error = clean_number(field.data)
+        if error:
+            raise ValidationError(error)
+
 
 class ImportForm(FossaForm):
     file = FileField(

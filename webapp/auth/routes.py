@@ -29,6 +29,7 @@ from webapp.auth.forms import (
     RegisterForm,
 )
 from webapp.diary import store
+from webapp.emergency.numbers import clean_number, default_number
 from webapp.extensions import db, limiter
 from webapp.mail.sender import send_mail
 from webapp.models import User, verify_dummy_password
@@ -146,6 +147,7 @@ def _account_forms() -> dict[str, object]:
 def _render_account(status: int = 200, **forms: object) -> ResponseReturnValue:
     context = _account_forms()
     context.update(forms)
+    context["usual_emergency_number"] = default_number(current_user.timezone)
     return render_template("auth/account.html", **context), status
 
 
@@ -163,6 +165,7 @@ def update_profile() -> ResponseReturnValue:
         return _render_account(422, profile_form=form)
     current_user.display_name = (form.display_name.data or "").strip() or None
     current_user.timezone = form.timezone.data
+    current_user.emergency_number = clean_number(form.emergency_number.data)[0]
     db.session.commit()
     flash("Saved.", "success")
     return redirect(url_for("auth.account"), code=303)

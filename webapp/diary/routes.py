@@ -20,7 +20,12 @@ from webapp.diary import store
 from webapp.diary.chart import build_pain_chart, flag_days_of
 from webapp.diary.forms import DETAIL_GROUPS, EntryForm
 from webapp.htmx import render_page_or_fragment, wants_fragment
-from webapp.insights import URGENCY_HEADLINES, client_red_flag_rules
+from webapp.insights import (
+    URGENCY_HEADLINES,
+    client_note_phrases,
+    client_red_flag_rules,
+    client_safety_screens,
+)
 from webapp.insights.from_diary import (
     LOOKBACK_DAYS,
     findings_for,
@@ -29,11 +34,15 @@ from webapp.insights.from_diary import (
     red_flags_in,
 )
 from webapp.models import Entry
+from webapp.questions.asking import questions_to_ask
+from webapp.questions.episodes import current_episode, facts_of
 from webapp.validation import local_path
 
 bp = Blueprint("diary", __name__)
 
 CHART_RANGES = (30, 90)
+AFTER_SAVING = 3  # questions shown right after saving
+NOTES_LANGUAGE = "en"  # the pages are English; the notes reader has other tables too
 UNDO_KEY = "undo_entry"
 
 
@@ -44,21 +53,43 @@ def _live_rules_json() -> Markup:
     return htmlsafe_json_dumps(client_red_flag_rules())
 
 
+@functools.cache
+def _safety_screens_json() -> Markup:
+    """The safety screens the form asks inline, as JSON; fixed while the process runs."""
+    return htmlsafe_json_dumps(client_safety_screens())
+
+
+@functools.cache
+def _note_phrases_json() -> Markup:
+    """The notes reader's phrase table for the page; fixed while the process runs."""
+    return htmlsafe_json_dumps(client_note_phrases(NOTES_LANGUAGE))
+
+
 def _today() -> dt.date:
     return store.local_today(current_user)
 
 
 def _today_context(form: EntryForm, saved: Entry | None = None) -> dict[str, Any]:
     today = _today()
-    # The red flags the saved entry raises are shown with it, at once.
-    raised = flags_raised_by(findings_for(current_user, today), saved.id) if saved else []
+    # The red flags the saved entry raises are shown with it, at once, and under it
+    # the next questions Fossa asks (webapp/questions/).
+    findings = findings_for(current_user, today) if saved else None
+    raised = flags_raised_by(findings, saved.id) if findings and saved else []
+    questions = questions_to_ask(current_user, findings, today, AFTER_SAVING) if findings else []
     return {
         "form": form,
         "groups": DETAIL_GROUPS,
         "saved": saved,
         "raised": raised,
+        "questions": questions,
+        "origin": "today",
+        "saved_id": saved.id if saved else None,
         "headlines": URGENCY_HEADLINES,
         "live_rules": _live_rules_json(),
+        "safety_screens": _safety_screens_json(),
+        # Facts of the injury already known are not asked again on the form.
+        "episode_facts": facts_of(current_episode(current_user, today)),
+        "note_phrases": _note_phrases_json(),
         "today": today,
         "todays_entries": store.entries_between(current_user, today, today)[::-1],
         "open_detail": request.args.get("detail"),

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.diary import format as diary_format
 from webapp.extensions import db
 from webapp.models import Entry, User
+from webapp.questions.episodes import add_imported, check_episode, export_episodes
 from webapp.validation import zone_or_utc
 
 # Limits a person never meets but a script does: each bounds what one page costs.
@@ -175,14 +176,24 @@ def restore_entry(user: User, answers: dict[str, Any]) -> Entry:
 
 
 def export_diary(user: User, entries: list[Entry] | None = None) -> dict[str, Any]:
-    """The person's diary (or the given entries) as a fossa-diary/1 document."""
+    """The person's diary (or the given entries) as a fossa-diary/1 document.
+
+    The whole diary also carries the person's episodes (the facts of each injury):
+    an optional ``episodes`` list, which readers that predate it ignore.
+    """
+    whole = entries is None
     if entries is None:
         entries = entries_between(user)
-    return diary_format.diary_document(
+    document = diary_format.diary_document(
         [entry.to_diary() for entry in entries],
         timezone=user.timezone,
         exported_at=dt.datetime.now(dt.UTC),
     )
+    if whole:
+        stored = export_episodes(user)
+        if stored:
+            document["episodes"] = stored
+    return document
 
 
 @dataclass
@@ -227,6 +238,7 @@ def import_diary(user: User, document: Any, today: dt.date) -> ImportResult:
         entry = dict(checked.entry)
         entry.setdefault("id", str(uuid.uuid4()))
         cleaned.append(entry)
+    episodes = _checked_episodes(document.get("episodes"), today, result)
     if result.errors:
         return result
 
@@ -258,8 +270,27 @@ def import_diary(user: User, document: Any, today: dt.date) -> ImportResult:
         entry.apply(answers)
         db.session.add(entry)
         result.added += 1
+    if episodes:
+        add_imported(user, episodes)
     db.session.commit()
     return result
+
+
+def _checked_episodes(raw: Any, today: dt.date, result: ImportResult) -> list[dict[str, Any]]:
+    """The file's episodes (optional: files without them stay readable), checked."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        result.errors.append("The file's episodes must be a list.")
+        return []
+    checked = []
+    for index, item in enumerate(raw, start=1):
+        clean, problems = check_episode(item, today)
+        result.errors.extend(f"Episode {index}, {problem}." for problem in problems[:3])
+        checked.append(clean)
+        if len(result.errors) >= 10:
+            break
+    return checked
 
 
 def _days_over_limit(user: User, new: list[dict[str, Any]]) -> list[dt.date]:

@@ -24,6 +24,7 @@ from webapp.diary import store
 from webapp.insights import evaluate, red_flags_between, red_flags_by_day
 from webapp.insights.findings import RedFlag
 from webapp.models import Entry, User
+from webapp.questions.episodes import current_episode, facts_of
 
 # The engine looks back at most four weeks for causes and two for red flags;
 # ninety days lets it see what came before without reading a whole history.
@@ -81,8 +82,11 @@ def findings_for(
     def make() -> dict[str, Any]:
         start = today - dt.timedelta(days=LOOKBACK_DAYS - 1)
         diary = entries if entries is not None else store.entries_between(user, start, today)
-        return evaluate(diary, today).to_dict()
+        # The facts of the current injury (asked once) count for every entry of it.
+        episode = facts_of(current_episode(user, today)) or None
+        return evaluate(diary, today, episode=episode).to_dict()
 
+    # Episode rows are diary inputs too (@reads_diary), so their writes re-key this.
     return cache.get_or_make(user, ("today", today), make)
 
 

@@ -6,9 +6,11 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from webapp.diary.store import local_today
 from webapp.htmx import render_page_or_fragment
 from webapp.insights import ADVICE_PREAMBLE, NOT_ENOUGH_TEXT, URGENCY_HEADLINES
 from webapp.insights.from_diary import findings_for
+from webapp.questions.asking import questions_to_ask
 
 bp = Blueprint("insights", __name__)
 
@@ -16,10 +18,15 @@ bp = Blueprint("insights", __name__)
 @bp.get("/insights")
 @login_required
 def index() -> ResponseReturnValue:
+    today = local_today(current_user)
+    findings = findings_for(current_user, today)
     return render_page_or_fragment(
         "insights/index.html",
         "insights/_findings.html",
-        findings=findings_for(current_user),
+        findings=findings,
+        # Asked in place, answerable with one tap (webapp/questions/).
+        questions=questions_to_ask(current_user, findings, today),
+        origin="insights",
         headlines=URGENCY_HEADLINES,
         not_enough=NOT_ENOUGH_TEXT,
         advice_preamble=ADVICE_PREAMBLE,

@@ -21,7 +21,7 @@ import random
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +31,6 @@ from flask import Flask
 
 from tests.browser.actions import PASSWORD, register
 from tests.browser.pwa_support import (
-    CHROMIUM_ARGS,
-    PHONE,
     CountingServer,
     first_page,
     poll,
@@ -59,38 +57,6 @@ def _seeds() -> list[int]:
 
 
 STEPS = int(os.environ.get("FOSSA_CHAOS_STEPS", "18"))
-
-
-@pytest.fixture
-def server(app: Flask) -> Iterator[CountingServer]:
-    app.config["PWA_PAGE_TIMEOUT_MS"] = 800  # a slow network falls back to the cache soon
-    live = CountingServer(app)
-    live.start()
-    yield live
-    live.stop()
-
-
-@pytest.fixture
-def launch(playwright: Any, chromium_path: str) -> Iterator[Callable[[Path], Any]]:
-    contexts: list[Any] = []
-
-    def start(profile: Path) -> Any:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=chromium_path,
-            args=CHROMIUM_ARGS,
-            viewport=PHONE,
-            is_mobile=True,
-            has_touch=True,
-        )
-        context.set_default_timeout(8000)
-        contexts.append(context)
-        return context
-
-    yield start
-    for context in contexts:
-        with contextlib.suppress(Exception):
-            context.close()
 
 
 @dataclass
@@ -281,9 +247,12 @@ def server_notes(app: Flask) -> Counter[str]:
 
 
 @pytest.mark.parametrize("seed", _seeds())
-def test_every_saved_entry_reaches_the_server_exactly_once(app, server, launch, tmp_path, seed):
+def test_every_saved_entry_reaches_the_server_exactly_once(
+    app, profile_server, launch_profile, tmp_path, seed
+):
     rng = random.Random(seed)
-    person = Person(server, launch, tmp_path / "profile", rng)
+    server = profile_server
+    person = Person(server, launch_profile, tmp_path / "profile", rng)
     person.start()
     for _ in range(STEPS):
         person.step()

@@ -9,7 +9,7 @@ import datetime as dt
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -64,17 +64,29 @@ def create_entry() -> ResponseReturnValue:
     form = EntryForm()
     answers = form.check(_today())
     if answers is None:
-        return render_page_or_fragment(
+        response = render_page_or_fragment(
             "diary/today.html", "diary/_log.html", status=422, **_today_context(form)
         )
+        return _naming_entry(response, form.id.data)
     entry, _created = store.save_new_entry(current_user, answers)
     if not wants_fragment():
         flash("Saved.", "success")
         return redirect(url_for("diary.today", saved=entry.id), code=303)
     fresh = EntryForm(formdata=None).fill_new(_today())
-    return render_page_or_fragment(
+    response = render_page_or_fragment(
         "diary/today.html", "diary/_log.html", status=201, **_today_context(fresh, entry)
     )
+    return _naming_entry(response, entry.id)
+
+
+def _naming_entry(response: ResponseReturnValue, entry_id: str | None) -> ResponseReturnValue:
+    """Name the entry this answer is about: the page's offline queue lets an entry go
+    only when the answer to the request that carried it names its id (stored: 200/201;
+    read and refused: 422), never because some page came back."""
+    if entry_id:
+        response = make_response(response)
+        response.headers["X-Fossa-Entry-Id"] = entry_id
+    return response
 
 
 def _owned_entry(entry_id: str) -> Entry:

@@ -55,7 +55,7 @@ def empty_tables(app: Flask) -> None:
 
 def create_user(app: Flask, email: str = "runner@example.com", password: str = PASSWORD) -> User:
     with app.app_context():
-        user = User(email=email, timezone="Europe/Berlin")
+        user = User(email=email, timezone="Europe/Berlin", timezone_chosen=True)
         user.set_password(password)
         db.session.add(user)
         db.session.commit()

@@ -183,9 +183,11 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from webapp.diary import days as diary_days
     from webapp.diary import format as diary_format
 
     app.jinja_env.globals["diary_format"] = diary_format
+    app.jinja_env.globals["diary_days"] = diary_days
     app.jinja_env.filters["long_date"] = _long_date
 
 

@@ -64,6 +64,9 @@ class User(UserMixin, db.Model):
     session_id: Mapped[str] = mapped_column(String(64), unique=True, default=_new_session_id)
     display_name: Mapped[str | None] = mapped_column(String(100))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # False while ``timezone`` is only the UTC default: nothing was stored from the
+    # person's browser (at registration or login) or chosen by them yet.
+    timezone_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=db.false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     entries: Mapped[list[Entry]] = relationship(
@@ -142,6 +145,10 @@ class Entry(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # Set when the person deletes the entry: every read skips it, its owner may
+    # restore it for a short while (diary/store.py), then `flask diary purge-deleted`
+    # removes the row.
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(back_populates="entries")
 

@@ -2,12 +2,14 @@
 (function () {
   "use strict";
 
-  // Fill a timezone field from the browser when it still says UTC.
+  // Registering and logging in send the browser's timezone along (hidden fields).
+  // A visible timezone field shows what is stored and is never filled in here: a
+  // different zone is offered, not assumed (static/js/timezone.js).
   function detectTimezone(root) {
-    root.querySelectorAll("[data-detect-timezone]").forEach(function (input) {
+    root.querySelectorAll("input[type=hidden][data-detect-timezone]").forEach(function (input) {
       try {
         var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-        if (zone && (!input.value || input.value === "UTC")) input.value = zone;
+        if (zone) input.value = zone;
       } catch (e) { /* keep what the server gave */ }
     });
   }
@@ -239,7 +241,11 @@
   // The entry is safe in the queue: empty the form for the next one, with a new id,
   // and say where the entry is and what happens to it.
   function keptOnPhone(form, entry, why) {
+    // Catching up on several days: the next entry starts on the day just kept.
+    var day = form.querySelector("input[name=date]");
+    var chosenDay = day ? day.value : "";
     form.reset();
+    if (day && chosenDay) day.value = chosenDay;
     var id = form.querySelector("input[name=id]");
     var fresh = newEntryId();
     if (id && fresh) id.value = fresh;

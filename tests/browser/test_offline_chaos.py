@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 import random
-import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -101,7 +100,8 @@ class Person:
             self.page.get_by_label("Email").fill(EMAIL)
             self.page.get_by_label("Password", exact=True).fill(PASSWORD)
             self.page.get_by_role("button", name="Log in").click()
-            self.page.wait_for_url(re.compile(r"/today"))
+            # Back where the log-in was asked for (?next=…), or on /today.
+            self.page.wait_for_url(lambda url: "/login" not in url)
             self.settle()
 
     def settle(self, seconds: float = 0.6) -> None:

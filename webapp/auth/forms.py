@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+
+from webapp.diary import days
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
@@ -32,8 +34,14 @@ def _new_password(label: str) -> PasswordField:
     )
 
 
+def _browser_zone() -> HiddenField:
+    """The browser's timezone (Intl), filled in by static/js/app.js; kept when valid."""
+    return HiddenField(render_kw={"data-detect-timezone": "1"})
+
+
 class RegisterForm(FlaskForm):
     email = EmailField("Email", validators=_email, render_kw={"autocomplete": "email"})
+    timezone = _browser_zone()
     password = _new_password("Password")
     confirm = PasswordField(
         "Repeat the password",
@@ -47,6 +55,7 @@ class RegisterForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=_email, render_kw={"autocomplete": "username"})
+    timezone = _browser_zone()
     password = PasswordField(
         "Password",
         validators=[DataRequired("Enter your password.")],
@@ -83,12 +92,18 @@ class ProfileForm(FlaskForm):
     )
 
     def validate_timezone(self, field: StringField) -> None:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+        if not days.known_zone(field.data):
+            raise ValidationError("Use a timezone name like Europe/Berlin.")
 
-        try:
-            ZoneInfo(field.data)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValidationError("Use a timezone name like Europe/Berlin.") from error
+
+class TimezoneForm(FlaskForm):
+    """Taking the zone the browser reports, offered on every page when it changed."""
+
+    timezone = HiddenField(validators=[DataRequired("Choose a timezone.")])
+
+    def validate_timezone(self, field: HiddenField) -> None:
+        if not days.known_zone(field.data):
+            raise ValidationError("Use a timezone name like Europe/Berlin.")
 
 
 class ImportForm(FlaskForm):

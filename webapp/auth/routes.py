@@ -25,8 +25,9 @@ from webapp.auth.forms import (
     LoginForm,
     ProfileForm,
     RegisterForm,
+    TimezoneForm,
 )
-from webapp.diary import store
+from webapp.diary import days, store
 from webapp.extensions import db, limiter
 from webapp.models import User
 
@@ -64,7 +65,9 @@ def register() -> ResponseReturnValue:
         if db.session.scalar(select(User.id).filter_by(email=email)):
             form.email.errors.append("An account with this email exists. Log in instead?")
         else:
-            user = User(email=email)
+            # The person's own day from the first page: their browser's timezone.
+            zone = days.known_zone(form.timezone.data)
+            user = User(email=email, timezone=zone or "UTC", timezone_chosen=bool(zone))
             user.set_password(form.password.data)
             db.session.add(user)
             db.session.commit()
@@ -85,6 +88,12 @@ def login() -> ResponseReturnValue:
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).filter_by(email=email))
         if user and user.check_password(form.password.data):
+            zone = days.known_zone(form.timezone.data)
+            if zone and not user.timezone_chosen:
+                # None stored yet: take the browser's. A stored one is never replaced
+                # here; a different zone is offered on the page instead.
+                user.timezone, user.timezone_chosen = zone, True
+                db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("That email and password do not match an account.")
@@ -130,9 +139,25 @@ def update_profile() -> ResponseReturnValue:
         return _render_account(422, profile_form=form)
     current_user.display_name = (form.display_name.data or "").strip() or None
     current_user.timezone = form.timezone.data
+    current_user.timezone_chosen = True
     db.session.commit()
     flash("Saved.", "success")
     return redirect(url_for("auth.account"), code=303)
+
+
+@bp.post("/account/timezone")
+@login_required
+def use_timezone() -> ResponseReturnValue:
+    """The person took the offer to use the zone their browser reports now."""
+    form = TimezoneForm()
+    if form.validate_on_submit():
+        current_user.timezone = form.timezone.data.strip()
+        current_user.timezone_chosen = True
+        db.session.commit()
+        flash(f"Your days now start at midnight in {current_user.timezone}.", "success")
+    else:
+        flash("That timezone was not changed: " + " ".join(form.timezone.errors), "error")
+    return redirect(_safe_next(request.form.get("next")), code=303)
 
 
 @bp.post("/account/password")

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, request, ses
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from webapp.diary import store
+from webapp.diary import days, store
 from webapp.diary.chart import build_pain_chart
 from webapp.diary.forms import DETAIL_GROUPS, EntryForm
 from webapp.htmx import render_page_or_fragment, wants_fragment
@@ -51,8 +51,9 @@ def _today_context(form: EntryForm, saved: Entry | None = None) -> dict[str, Any
 @bp.get("/today")
 @login_required
 def today() -> ResponseReturnValue:
-    form = EntryForm(formdata=None).fill_new(_today())
     saved = store.get_entry(current_user, request.args.get("saved", ""))
+    # Catching up on several days: the next entry starts on the day just saved.
+    form = EntryForm(formdata=None).fill_new(_next_day_to_log(saved))
     return render_page_or_fragment(
         "diary/today.html", "diary/_log.html", **_today_context(form, saved)
     )
@@ -72,7 +73,7 @@ def create_entry() -> ResponseReturnValue:
     if not wants_fragment():
         flash("Saved.", "success")
         return redirect(url_for("diary.today", saved=entry.id), code=303)
-    fresh = EntryForm(formdata=None).fill_new(_today())
+    fresh = EntryForm(formdata=None).fill_new(_next_day_to_log(entry))
     response = render_page_or_fragment(
         "diary/today.html", "diary/_log.html", status=201, **_today_context(fresh, entry)
     )
@@ -87,6 +88,14 @@ def _naming_entry(response: ResponseReturnValue, entry_id: str | None) -> Respon
         response = make_response(response)
         response.headers["X-Fossa-Entry-Id"] = entry_id
     return response
+
+
+def _next_day_to_log(saved: Entry | None) -> dt.date:
+    """The day the fresh form starts on: the day just saved (when within the bounds)."""
+    today = _today()
+    if saved and days.out_of_bounds(saved.date, today) is None:
+        return saved.date
+    return today
 
 
 def _owned_entry(entry_id: str) -> Entry:
@@ -110,7 +119,12 @@ def edit_entry(entry_id: str) -> ResponseReturnValue:
     form = EntryForm(formdata=None)
     form.load(entry.to_diary())
     return render_page_or_fragment(
-        "diary/edit.html", "diary/_edit_form.html", entry=entry, form=form, groups=DETAIL_GROUPS
+        "diary/edit.html",
+        "diary/_edit_form.html",
+        entry=entry,
+        form=form,
+        groups=DETAIL_GROUPS,
+        today=_today(),
     )
 
 
@@ -129,6 +143,7 @@ def update_entry(entry_id: str) -> ResponseReturnValue:
             entry=entry,
             form=form,
             groups=DETAIL_GROUPS,
+            today=_today(),
         )
     store.update_entry(entry, answers)
     if wants_fragment():

@@ -10,11 +10,11 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from webapp.diary import days
 from webapp.diary import format as diary_format
 from webapp.extensions import db
 from webapp.models import Entry, User
@@ -22,12 +22,7 @@ from webapp.models import Entry, User
 
 def local_today(user: User | None, now: dt.datetime | None = None) -> dt.date:
     """The person's own today, in their timezone (UTC when unknown)."""
-    now = now or dt.datetime.now(dt.UTC)
-    try:
-        zone = ZoneInfo(user.timezone) if user and user.timezone else ZoneInfo("UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return now.astimezone(zone).date()
+    return days.local_today(user.timezone if user else None, now)
 
 
 def get_entry(user: User, entry_id: str) -> Entry | None:

@@ -21,6 +21,7 @@ SHELL_STATIC = (
     "js/app.js",
     "js/offline-queue.js",
     "js/live-flags.js",
+    "js/local-day.js",
     "vendor/htmx-2.0.11.min.js",
     "icons/icon-192.png",
     "icons/icon-512.png",

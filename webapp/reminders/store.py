@@ -45,6 +45,7 @@ def save_settings(user: User, values: dict[str, Any]) -> ReminderSettings:
     settings.skip_if_logged = values["skip_if_logged"]
     settings.updated_at = utcnow()
     user.timezone = values["timezone"]
+    user.timezone_chosen = True
     db.session.add(settings)
     db.session.commit()
     return settings

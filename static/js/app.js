@@ -249,7 +249,6 @@
     var id = form.querySelector("input[name=id]");
     var fresh = newEntryId();
     if (id && fresh) id.value = fresh;
-    form.dispatchEvent(new CustomEvent("fossa:entry-kept", { bubbles: true, detail: { id: entry.id } }));
     var text = {
       offline: "No connection: saved on this phone for " + describe(entry) + ". It will be sent when you are back online.",
       session: "You were logged out, so " + describe(entry) + " is kept on this phone. Log in again to send it.",
@@ -277,7 +276,6 @@
     return queued.then(function () {
       delete sending[id];
       if ((status === 200 || status === 201) && named) {
-        form.dispatchEvent(new CustomEvent("fossa:entry-saved", { bubbles: true, detail: { id: id } }));
         return Queue.discard(id).then(drawQueue);
       }
       // Refused for what it says: the form is back with everything typed and the
@@ -304,7 +302,11 @@
     if (!entry.id) entry.id = newEntryId();
     var idField = form.querySelector("input[name=id]");
     if (idField) idField.value = entry.id;
-    var queued = Queue.enqueue(entry, { owner: pageOwner() });
+    var queued = Queue.enqueue(entry, { owner: pageOwner() }).then(function (item) {
+      // Safe on the phone now: the draft of it (static/js/drafts.js) has done its job.
+      document.dispatchEvent(new CustomEvent("fossa:entry-queued", { detail: { id: entry.id, owner: pageOwner() } }));
+      return item;
+    });
     if (navigator.onLine === false) {
       // Known to be offline: no point waiting for the request to fail.
       queued.then(function () { keptOnPhone(form, entry, "offline"); }, function () {

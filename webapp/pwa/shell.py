@@ -22,6 +22,7 @@ SHELL_STATIC = (
     "js/offline-queue.js",
     "js/live-flags.js",
     "js/local-day.js",
+    "js/drafts.js",
     "vendor/htmx-2.0.11.min.js",
     "icons/icon-192.png",
     "icons/icon-512.png",

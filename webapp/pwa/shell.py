@@ -23,6 +23,7 @@ SHELL_STATIC = (
     "js/live-flags.js",
     "js/local-day.js",
     "js/drafts.js",
+    "js/note-length.js",
     "vendor/htmx-2.0.11.min.js",
     "icons/icon-192.png",
     "icons/icon-512.png",

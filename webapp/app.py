@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.config.setdefault("WORKER_SCRIPTS", [])
     from webapp.auth.routes import bp as auth_bp
     from webapp.diary.api import bp as diary_api_bp
+    from webapp.diary.cli import cli as diary_cli
     from webapp.diary.routes import bp as diary_bp
     from webapp.insights.cli import cli as insights_cli
     from webapp.insights.views import bp as insights_bp
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(diary_bp)
     app.register_blueprint(diary_api_bp)
+    app.cli.add_command(diary_cli)
     app.register_blueprint(insights_bp)
     app.cli.add_command(insights_cli)
     app.register_blueprint(share_bp)

@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -104,6 +105,7 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     logout_user()
+    session.clear()  # nothing of this person stays in the cookie for the next one
     # The service worker sees this header and drops the cached pages of the person.
     response = redirect(url_for("auth.login", logged_out=1), code=303)
     response.headers["Clear-Site-Data"] = '"cache"'
@@ -222,6 +224,7 @@ def delete_account() -> ResponseReturnValue:
         if current_user.check_password(form.password.data):
             user = current_user._get_current_object()
             logout_user()
+            session.clear()
             # Every table refers to the user with ON DELETE CASCADE.
             db.session.delete(user)
             db.session.commit()

@@ -9,7 +9,7 @@ import datetime as dt
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, abort, flash, make_response, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -24,7 +24,6 @@ from webapp.models import Entry
 bp = Blueprint("diary", __name__)
 
 CHART_RANGES = (30, 90)
-UNDO_KEY = "undo_entry"
 
 
 def _today() -> dt.date:
@@ -156,29 +155,50 @@ def update_entry(entry_id: str) -> ResponseReturnValue:
 @login_required
 def delete_entry(entry_id: str) -> ResponseReturnValue:
     entry = _owned_entry(entry_id)
-    # Keep the answers in the (signed) session for one undo.
-    session[UNDO_KEY] = entry.to_diary()
+    # Deleted softly, on the server: the session holds nothing of the entry, and only
+    # its owner can restore it, for store.RESTORE_WINDOW.
     store.delete_entry(entry)
     if wants_fragment():
         return render_page_or_fragment(
-            "diary/entry.html", "diary/_deleted.html", entry_id=entry_id, day=entry.date
+            "diary/entry.html", "diary/_deleted.html", entry_id=entry.id, day=entry.date
         )
     flash("Entry deleted.", "undo")
-    return redirect(request.form.get("next") or url_for("diary.history"), code=303)
+    return redirect(_same_site(request.form.get("next")) or url_for("diary.history"), code=303)
 
 
-@bp.post("/entries/undo-delete")
+@bp.post("/entries/<entry_id>/restore")
 @login_required
-def undo_delete() -> ResponseReturnValue:
-    answers = session.pop(UNDO_KEY, None)
-    if not answers:
+def restore_entry(entry_id: str) -> ResponseReturnValue:
+    entry = store.restore_entry(current_user, entry_id)
+    if entry is None:
+        # Not this person's, never deleted, or past the window: nothing to put back.
+        if wants_fragment():
+            return render_page_or_fragment(
+                "diary/entry.html", "diary/_undo_gone.html", entry_id=entry_id, status=404
+            )
         abort(404)
-    answers["date"] = dt.date.fromisoformat(answers["date"])
-    entry = store.restore_entry(current_user, answers)
     if wants_fragment():
         return render_page_or_fragment("diary/entry.html", "diary/_entry.html", entry=entry)
     flash("Entry restored.", "success")
     return redirect(url_for("diary.history"), code=303)
+
+
+@bp.app_context_processor
+def _undo_context() -> dict[str, Any]:
+    def last_deleted_entry() -> Entry | None:
+        """The entry the signed-in person deleted last, while it can still be restored."""
+        if not current_user.is_authenticated:
+            return None
+        return store.last_deleted(current_user)
+
+    return {"last_deleted_entry": last_deleted_entry}
+
+
+def _same_site(target: str | None) -> str | None:
+    """A path on this site to go back to after a plain form post, else None."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
 
 
 def _week_start(day: dt.date) -> dt.date:

@@ -11,22 +11,32 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
 
-from webapp.diary import days
+from webapp.diary import days as diary_days
 from webapp.diary import format as diary_format
 from webapp.extensions import db
-from webapp.models import Entry, User
+from webapp.models import Entry, User, utcnow
 
 
 def local_today(user: User | None, now: dt.datetime | None = None) -> dt.date:
     """The person's own today, in their timezone (UTC when unknown)."""
-    return days.local_today(user.timezone if user else None, now)
+    return diary_days.local_today(user.timezone if user else None, now)
 
 
-def get_entry(user: User, entry_id: str) -> Entry | None:
-    """The person's entry with this id, or None (also for someone else's id)."""
+# How long a deleted entry can be put back by its owner; `flask diary purge-deleted`
+# removes it for good afterwards.
+RESTORE_WINDOW = dt.timedelta(minutes=30)
+
+
+def live_entries(user_id: int) -> Select[tuple[Entry]]:
+    """The query every read of a diary starts from: one person's entries, not deleted."""
+    return select(Entry).filter_by(user_id=user_id).where(Entry.deleted_at.is_(None))
+
+
+def _any_entry(user: User, entry_id: str) -> Entry | None:
+    """The person's entry with this id, deleted or not (ids are never given twice)."""
     try:
         entry_id = str(uuid.UUID(entry_id))
     except ValueError:
@@ -34,11 +44,17 @@ def get_entry(user: User, entry_id: str) -> Entry | None:
     return db.session.scalar(select(Entry).filter_by(user_id=user.id, id=entry_id))
 
 
+def get_entry(user: User, entry_id: str) -> Entry | None:
+    """The person's entry with this id, or None (also for someone else's or a deleted id)."""
+    entry = _any_entry(user, entry_id)
+    return entry if entry is not None and entry.deleted_at is None else None
+
+
 def entries_between(
     user: User, start: dt.date | None = None, end: dt.date | None = None
 ) -> list[Entry]:
     """The person's entries from ``start`` to ``end`` (inclusive), oldest first."""
-    query = select(Entry).filter_by(user_id=user.id)
+    query = live_entries(user.id)
     if start:
         query = query.where(Entry.date >= start)
     if end:
@@ -51,20 +67,20 @@ def entries_page(user: User, before: dt.date | None, days: int) -> tuple[list[En
 
     Returns the entries and whether older ones exist, for "load more".
     """
-    query = select(Entry).filter_by(user_id=user.id)
+    query = live_entries(user.id)
     if before:
         query = query.where(Entry.date < before)
     newest = db.session.scalar(query.with_only_columns(db.func.max(Entry.date)))
     if newest is None:
         return [], False
-    oldest = newest - dt.timedelta(days=days - 1)
+    oldest = diary_days.shift(newest, -(days - 1))
     page = list(
         db.session.scalars(
             query.where(Entry.date >= oldest).order_by(Entry.date.desc(), Entry.created_at.desc())
         )
     )
     more = db.session.scalar(
-        select(Entry.pk).filter_by(user_id=user.id).where(Entry.date < oldest).limit(1)
+        live_entries(user.id).with_only_columns(Entry.pk).where(Entry.date < oldest).limit(1)
     )
     return page, more is not None
 
@@ -76,7 +92,8 @@ def save_new_entry(user: User, answers: dict[str, Any]) -> tuple[Entry, bool]:
     is harmless. Returns the stored entry and whether it was created now.
     """
     entry_id = answers.get("id") or str(uuid.uuid4())
-    existing = get_entry(user, entry_id)
+    # A deleted entry's id counts as stored: a late replay must not bring it back.
+    existing = _any_entry(user, entry_id)
     if existing:
         return existing, False
     entry = Entry(id=entry_id, user_id=user.id)
@@ -87,7 +104,7 @@ def save_new_entry(user: User, answers: dict[str, Any]) -> tuple[Entry, bool]:
     except IntegrityError:
         # Two replays raced: the other one stored it first. Answer with that one.
         db.session.rollback()
-        existing = get_entry(user, entry_id)
+        existing = _any_entry(user, entry_id)
         if existing is None:
             raise
         return existing, False
@@ -101,15 +118,51 @@ def update_entry(entry: Entry, answers: dict[str, Any]) -> Entry:
     return entry
 
 
-def delete_entry(entry: Entry) -> None:
-    db.session.delete(entry)
+def delete_entry(entry: Entry, now: dt.datetime | None = None) -> None:
+    """Delete softly: every read skips it; its owner may restore it for RESTORE_WINDOW."""
+    entry.deleted_at = now or utcnow()
     db.session.commit()
 
 
-def restore_entry(user: User, answers: dict[str, Any]) -> Entry:
-    """Put back a deleted entry (undo), with its original id."""
-    entry, _created = save_new_entry(user, answers)
+def restore_entry(user: User, entry_id: str, now: dt.datetime | None = None) -> Entry | None:
+    """Undo the person's own deletion of this entry, if it is still within the window."""
+    entry = _any_entry(user, entry_id)
+    if entry is None or entry.deleted_at is None:
+        return None
+    if _aware(entry.deleted_at) < (now or utcnow()) - RESTORE_WINDOW:
+        return None
+    entry.deleted_at = None
+    db.session.commit()
     return entry
+
+
+def last_deleted(user: User, now: dt.datetime | None = None) -> Entry | None:
+    """The person's most recently deleted entry that can still be restored."""
+    cutoff = (now or utcnow()) - RESTORE_WINDOW
+    return db.session.scalar(
+        select(Entry)
+        .filter_by(user_id=user.id)
+        .where(Entry.deleted_at.is_not(None), Entry.deleted_at >= cutoff)
+        .order_by(Entry.deleted_at.desc())
+        .limit(1)
+    )
+
+
+def purge_deleted(now: dt.datetime | None = None) -> int:
+    """Remove, for everyone, the entries deleted longer ago than the restore window."""
+    cutoff = (now or utcnow()) - RESTORE_WINDOW
+    result = db.session.execute(
+        delete(Entry)
+        .where(Entry.deleted_at.is_not(None), Entry.deleted_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes (stored as UTC).
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def export_diary(user: User, entries: list[Entry] | None = None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ At the end the person is online and logged in, the queue has been replayed, and
 the server must hold every entry the person saved exactly once, and nothing else;
 the queue on the phone must be empty.
 
+Steps also include the server failing saves with 503 for a while.
 CI runs a few seeds of ~20 steps. A longer soak:
 ``FOSSA_CHAOS_SEEDS=1-40 FOSSA_CHAOS_STEPS=60 pytest tests/browser/test_offline_chaos.py -s``.
 Every run prints its seed, its steps and the counts, so a failure can be replayed.
@@ -69,6 +70,7 @@ class Person:
     context: Any = None
     page: Any = None
     online: bool = True
+    broken: bool = False  # the server answers saves with 503
     saved: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
 
@@ -171,6 +173,7 @@ class Person:
         self.context.close()
         self.context = self.launch(self.profile)
         self.context.set_offline(not self.online)
+        self.route_saves()
         self.page = first_page(self.context)
         with contextlib.suppress(Exception):
             self.page.goto(f"{self.url}/today")
@@ -191,6 +194,18 @@ class Person:
         self.steps.append("go " + ("offline" if self.online else "online"))
         self.set_online(not self.online)
 
+    def server_trouble(self) -> None:
+        """The server answers saves with 503 for a while (a deploy, an overload)."""
+        self.broken = not self.broken
+        self.steps.append("the server " + ("fails saves (503)" if self.broken else "recovers"))
+        self.route_saves()
+
+    def route_saves(self) -> None:
+        with contextlib.suppress(Exception):
+            self.context.unroute("**/entries")
+        if self.broken:
+            self.context.route("**/entries", _refuse_posts)
+
     def step(self) -> None:
         actions = [
             (self.flap, 3),
@@ -199,6 +214,7 @@ class Person:
             (self.reload, 1),
             (self.restart, 1),
             (self.second_tab, 1),
+            (self.server_trouble, 1),
         ]
         action = self.rng.choices([a for a, _ in actions], weights=[w for _, w in actions])[0]
         action()
@@ -206,6 +222,8 @@ class Person:
     # ---- the end -------------------------------------------------------------
     def finish(self) -> None:
         """Online, logged in, on /today: the queue replays until nothing waits."""
+        self.broken = False
+        self.route_saves()
         self.set_online(True)
         for other in self.context.pages:
             if other is not self.page:
@@ -220,6 +238,13 @@ class Person:
             if not stored_in_queue(self.page):
                 break
             time.sleep(0.5)
+
+
+def _refuse_posts(route: Any) -> None:
+    if route.request.method == "POST":
+        route.fulfill(status=503, content_type="text/plain", body="Service Unavailable")
+    else:
+        route.continue_()
 
 
 def stored_in_queue(page: Any) -> int:

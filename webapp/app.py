@@ -6,6 +6,7 @@ import datetime as dt
 import fcntl
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -81,8 +82,13 @@ def register_extensions(app: Flask) -> None:
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
             return jsonify({"error": "Log in first."}), 401
         if request.htmx:
+            # After logging in, back to the page the person was on: a POST's own URL
+            # (e.g. /entries) cannot be opened.
+            back = request.full_path if request.method == "GET" else None
+            if back is None and request.htmx.current_url:
+                back = urlsplit(request.htmx.current_url).path or None
             response = Response(status=401)
-            response.headers["HX-Redirect"] = url_for("auth.login", next=request.full_path)
+            response.headers["HX-Redirect"] = url_for("auth.login", next=back)
             return response
         return redirect(url_for("auth.login", next=request.full_path))
 

@@ -4,7 +4,7 @@
 
   // Registering and logging in send the browser's timezone along (hidden fields).
   // A visible timezone field shows what is stored and is never filled in here: a
-  // different zone is offered, not assumed (static/js/timezone.js).
+  // different zone is offered, not assumed (static/js/local-day.js).
   function detectTimezone(root) {
     root.querySelectorAll("input[type=hidden][data-detect-timezone]").forEach(function (input) {
       try {
@@ -224,6 +224,21 @@
   }
 
   var sending = {}; // ids this page has sent and not heard back about (not "waiting" yet)
+  var LOGIN_TO_SEND = "fossa-login-to-send";
+
+  // On the log-in page after a save was refused for an ended session.
+  function sayLoginSends() {
+    var login = byId("login");
+    var flagged = false;
+    try { flagged = window.sessionStorage.getItem(LOGIN_TO_SEND) === "1"; } catch (e) { /* private mode */ }
+    if (!login || !flagged || byId("login-to-send")) return;
+    var note = document.createElement("p");
+    note.id = "login-to-send";
+    note.className = "saved-note";
+    note.setAttribute("role", "status");
+    note.textContent = "Your entry is kept on this phone. Log in again and it will be sent.";
+    login.insertBefore(note, login.firstChild);
+  }
 
   function sayAboveForm(form, id, text, role) {
     var note = byId(id);
@@ -256,6 +271,8 @@
     }[why];
     var note = sayAboveForm(form, "offline-note", text, why === "offline" ? "status" : "alert");
     if (why === "session") {
+      // htmx may follow the server to the log-in page (HX-Redirect): say it there too.
+      try { window.sessionStorage.setItem(LOGIN_TO_SEND, "1"); } catch (e) { /* private mode */ }
       var link = document.createElement("a");
       link.href = "/login?next=/today";
       link.textContent = "Log in";
@@ -417,8 +434,11 @@
     if (Queue && root) {
       var owner = root.getAttribute("data-queue-owner");
       var ready;
-      if (owner) ready = Queue.setOwner(owner);
-      else if (root.hasAttribute("data-signed-out")) {
+      if (owner) {
+        ready = Queue.setOwner(owner);
+        try { window.sessionStorage.removeItem(LOGIN_TO_SEND); } catch (e) { /* private mode */ }
+      } else if (root.hasAttribute("data-signed-out")) {
+        sayLoginSends();
         // Nobody is signed in: no diary page may stay readable offline.
         ready = Queue.setOwner(null);
         if (window.caches) window.caches.delete(PAGES_CACHE);

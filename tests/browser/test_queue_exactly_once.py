@@ -164,3 +164,25 @@ def test_a_replay_racing_a_form_save_stores_the_entry_once(
     poll(page, "FossaQueue.pending().then(items => items.length === 0)")
     assert notes_on_server(app) == ["raced"]
     assert profile_server.paths.count("/api/entries") >= 1  # both really sent it
+
+
+def test_a_save_after_the_session_ended_elsewhere_is_sent_after_login(
+    app, profile_server, launch_profile, tmp_path
+):
+    """401: the password was changed on another device, so this session ended while
+    its CSRF token is still good; htmx follows the server to the log-in page."""
+    context = launch_profile(tmp_path / "profile")
+    page = signed_up(context, profile_server.url)
+    with app.app_context():
+        from webapp.models import User
+
+        user = db.session.scalar(db.select(User))
+        user.session_id = "ended-elsewhere"
+        db.session.commit()
+        db.session.remove()
+    save_entry(page, 4, "after the session ended")
+    page.wait_for_url(lambda url: "/login" in url)
+    expect(page.locator("#login-to-send")).to_contain_text("Your entry is kept on this phone")
+    assert notes_on_server(app) == []
+    log_in(page, profile_server.url)
+    wait_for_notes(app, ["after the session ended"])

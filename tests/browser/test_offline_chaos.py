@@ -103,7 +103,7 @@ class Person:
             self.page.get_by_label("Password", exact=True).fill(PASSWORD)
             self.page.get_by_role("button", name="Log in").click()
             # Back where the log-in was asked for (?next=…), or on /today.
-            self.page.wait_for_url(lambda url: "/login" not in url)
+            self.page.wait_for_url(lambda url: "/login" not in url, timeout=20000)
             self.settle()
 
     def settle(self, seconds: float = 0.6) -> None:
@@ -279,9 +279,13 @@ def test_every_saved_entry_reaches_the_server_exactly_once(
     server = profile_server
     person = Person(server, launch_profile, tmp_path / "profile", rng)
     person.start()
-    for _ in range(STEPS):
-        person.step()
-    person.finish()
+    try:
+        for _ in range(STEPS):
+            person.step()
+        person.finish()
+    except Exception:
+        print(f"\nseed {seed}: stopped after steps:\n  " + "\n  ".join(person.steps))
+        raise
 
     on_server = server_notes(app)
     arrived = [note for note in person.saved if on_server[note] >= 1]

@@ -34,6 +34,11 @@ SHELL_STATIC = (
 # Paths whose answers the worker never stores: exports, share links, the JSON API.
 NEVER_CACHED_PREFIXES = ("/api/", "/export/", "/s/")
 
+# Pages always asked of the network (the offline page when it is gone), never stored:
+# a stored log-in page carries the CSRF token of a session that has ended, and logging
+# in with it fails, after a browser restart, exactly when entries wait to be sent.
+NETWORK_ONLY_PAGES = ("/login", "/register")
+
 # State changes after which the pages cached for the person must go.
 FORGET_PAGES_ON = ("/logout", "/account/delete")
 
@@ -78,6 +83,7 @@ def worker_settings(
         "precache": precache,
         "imports": imports,
         "neverCached": list(NEVER_CACHED_PREFIXES),
+        "networkOnlyPages": list(NETWORK_ONLY_PAGES),
         "forgetPagesOn": list(FORGET_PAGES_ON),
         "pageTimeoutMs": page_timeout_ms,
     }

@@ -61,11 +61,6 @@ def out_of_bounds(day: dt.date, today: dt.date) -> str | None:
     return None
 
 
-def clamp(day: dt.date, today: dt.date) -> dt.date:
-    """``day`` moved inside the bounds (for periods asked for in a URL)."""
-    return min(max(day, FLOOR), ceiling(today))
-
-
 def shift(day: dt.date, days: int) -> dt.date:
     """``day`` plus ``days``, stopping at the ends of the calendar instead of raising."""
     try:

@@ -106,7 +106,7 @@ class Person:
             self.page.wait_for_url(lambda url: "/login" not in url, timeout=20000)
             self.settle()
 
-    def settle(self, seconds: float = 0.6) -> None:
+    def settle(self, seconds: float = 0.4) -> None:
         """Give the page's own work (a replay, a swap) a moment, as a person would."""
         with contextlib.suppress(Exception):
             self.page.wait_for_load_state()

@@ -197,7 +197,14 @@
   }
 
   function newEntryId() {
-    return window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID() : "";
+    if (!window.crypto) return "";
+    if (window.crypto.randomUUID) return window.crypto.randomUUID();
+    // randomUUID needs a secure context; getRandomValues does not (RFC 4122 version 4).
+    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
   }
 
   // getAttribute, not el.id: the form's own field named "id" shadows that property.

@@ -1,7 +1,7 @@
 """Soft delete of entries (entry.deleted_at) and user.timezone_chosen
 
 Revision ID: 5d1e0a7c9b42
-Revises: c83443b03347
+Revises: a7d2e5f10b11
 Create Date: 2026-12-01 10:20:00
 
 An entry is deleted by setting deleted_at; the purge job removes it after the
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5d1e0a7c9b42"
-down_revision = "c83443b03347"
+down_revision = "a7d2e5f10b11"
 branch_labels = None
 depends_on = None
 

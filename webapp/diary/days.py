@@ -9,36 +9,24 @@ against the same bounds, and every place that counts days from a stored date use
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
+
+from webapp.validation import check_timezone, zone_or_utc
 
 # No diary reaches further back; older dates are typing mistakes (year 1, 0202).
 FLOOR = dt.date(1900, 1, 1)
 # "Today" differs across timezones by up to a day: one day of slack ahead, no more.
 DAYS_AHEAD = 1
 
-_ZONES: frozenset[str] | None = None
-
 
 def known_zone(name: str | None) -> str | None:
     """The IANA zone name if it is one (as the browser's Intl reports it), else None."""
-    global _ZONES
-    if not name or not isinstance(name, str) or len(name) > 64:
-        return None
-    name = name.strip()
-    if _ZONES is None:
-        _ZONES = frozenset(available_timezones())
-    if name in _ZONES:
-        return name
-    try:  # a zone the system data knows under another spelling (e.g. "UTC")
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return name
+    return check_timezone(name)
 
 
 def zone_of(name: str | None) -> ZoneInfo:
     """The zone of that name, UTC when unknown."""
-    return ZoneInfo(known_zone(name) or "UTC")
+    return zone_or_utc(name)
 
 
 def local_today(zone_name: str | None, now: dt.datetime | None = None) -> dt.date:

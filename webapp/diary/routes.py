@@ -20,6 +20,7 @@ from webapp.htmx import render_page_or_fragment, wants_fragment
 from webapp.insights import URGENCY_HEADLINES, client_red_flag_rules
 from webapp.insights.from_diary import findings_for, flags_by_entry, flags_raised_by
 from webapp.models import Entry
+from webapp.validation import local_path
 
 bp = Blueprint("diary", __name__)
 
@@ -68,7 +69,14 @@ def create_entry() -> ResponseReturnValue:
             "diary/today.html", "diary/_log.html", status=422, **_today_context(form)
         )
         return _naming_entry(response, form.id.data)
-    entry, _created = store.save_new_entry(current_user, answers)
+    try:
+        entry, _created = store.save_new_entry(current_user, answers)
+    except store.DayFull as full:
+        form.date.errors = [*form.date.errors, str(full)]
+        response = render_page_or_fragment(
+            "diary/today.html", "diary/_log.html", status=422, **_today_context(form)
+        )
+        return _naming_entry(response, form.id.data)
     if not wants_fragment():
         flash("Saved.", "success")
         return redirect(url_for("diary.today", saved=entry.id), code=303)
@@ -144,7 +152,18 @@ def update_entry(entry_id: str) -> ResponseReturnValue:
             groups=DETAIL_GROUPS,
             today=_today(),
         )
-    store.update_entry(entry, answers)
+    try:
+        store.update_entry(entry, answers)
+    except store.DayFull as full:
+        form.date.errors = [*form.date.errors, str(full)]
+        return render_page_or_fragment(
+            "diary/edit.html",
+            "diary/_edit_form.html",
+            status=422,
+            entry=entry,
+            form=form,
+            groups=DETAIL_GROUPS,
+        )
     if wants_fragment():
         return render_page_or_fragment("diary/entry.html", "diary/_entry.html", entry=entry)
     flash("Entry updated.", "success")
@@ -163,7 +182,7 @@ def delete_entry(entry_id: str) -> ResponseReturnValue:
             "diary/entry.html", "diary/_deleted.html", entry_id=entry.id, day=entry.date
         )
     flash("Entry deleted.", "undo")
-    return redirect(_same_site(request.form.get("next")) or url_for("diary.history"), code=303)
+    return redirect(local_path(request.form.get("next"), url_for("diary.history")), code=303)
 
 
 @bp.post("/entries/<entry_id>/restore")
@@ -192,13 +211,6 @@ def _undo_context() -> dict[str, Any]:
         return store.last_deleted(current_user)
 
     return {"last_deleted_entry": last_deleted_entry}
-
-
-def _same_site(target: str | None) -> str | None:
-    """A path on this site to go back to after a plain form post, else None."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def _week_start(day: dt.date) -> dt.date:

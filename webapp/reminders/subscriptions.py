@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from webapp.validation import split_url
+
 ENDPOINT_MAX = 1024
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 
@@ -46,7 +48,9 @@ def endpoint_allowed(endpoint: str, allowed_origins: list[str]) -> bool:
         return False
     if any(ch.isspace() or ord(ch) < 32 for ch in endpoint):
         return False
-    parts = urlsplit(endpoint)
+    parts = split_url(endpoint)
+    if parts is None:
+        return False
     # user:password@host would make the host part say something other than it seems
     if parts.username is not None or parts.password is not None:
         return False

@@ -26,6 +26,7 @@ def test_undo_brings_back_a_long_cjk_note_and_only_for_its_owner(app, browser, l
     expect(page.locator("#saved-note")).to_contain_text("Saved for")
 
     page.goto(f"{live_server.url}/diary")
+    page.locator("details.entry-row > summary").first.click()  # the row opens to the entry
     entry = page.locator("article.entry").first
     entry_id = entry.get_attribute("id").removeprefix("entry-")
     entry.get_by_role("button", name=re.compile("Delete")).click()

@@ -6,6 +6,7 @@ import datetime as dt
 import fcntl
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
@@ -100,8 +101,13 @@ def register_extensions(app: Flask) -> None:
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
             return jsonify({"error": "Log in first."}), 401
         if request.htmx:
+            # After logging in, back to the page the person was on: a POST's own URL
+            # (e.g. /entries) cannot be opened.
+            back = request.full_path if request.method == "GET" else None
+            if back is None and request.htmx.current_url:
+                back = urlsplit(request.htmx.current_url).path or None
             response = Response(status=401)
-            response.headers["HX-Redirect"] = url_for("auth.login", next=request.full_path)
+            response.headers["HX-Redirect"] = url_for("auth.login", next=back)
             return response
         return redirect(url_for("auth.login", next=request.full_path))
 
@@ -112,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.auth.recovery import bp as recovery_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.diary.api import bp as diary_api_bp
+    from webapp.diary.cli import cli as diary_cli
     from webapp.diary.routes import bp as diary_bp
     from webapp.emergency.routes import bp as emergency_bp
     from webapp.insights.cli import cli as insights_cli
@@ -128,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(recovery_bp)
     app.register_blueprint(diary_bp)
     app.register_blueprint(diary_api_bp)
+    app.cli.add_command(diary_cli)
     app.register_blueprint(insights_bp)
     app.register_blueprint(emergency_bp)
     app.register_blueprint(questions_bp)
@@ -218,9 +226,11 @@ def register_proxy_fix(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from webapp import labels
+    from webapp.diary import days as diary_days
     from webapp.diary import format as diary_format
 
     app.jinja_env.globals["diary_format"] = diary_format
+    app.jinja_env.globals["diary_days"] = diary_days
     # The one labelling layer (webapp/labels.py): `say` for answers and codes,
     # `words` for any value about to be printed, `evidence_line` for a finding's why.
     app.jinja_env.globals["say"] = labels

@@ -71,6 +71,9 @@ class User(UserMixin, db.Model):
     # The number the emergency interrupt calls; None means "the usual one for the
     # person's timezone" (webapp/emergency/numbers.py).
     emergency_number: Mapped[str | None] = mapped_column(String(16))
+    # False while ``timezone`` is only the UTC default: nothing was stored from the
+    # person's browser (at registration or login) or chosen by them yet.
+    timezone_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=db.false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Bumped by every write to what the insights engine reads (webapp/diary/version.py):
     # the findings cache keys on it. It starts at a random number, so a person who
@@ -173,6 +176,10 @@ class Entry(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # Set when the person deletes the entry: every read skips it, its owner may
+    # restore it for a short while (diary/store.py), then `flask diary purge-deleted`
+    # removes the row.
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(back_populates="entries")
 

@@ -2,12 +2,14 @@
 (function () {
   "use strict";
 
-  // Fill a timezone field from the browser when it still says UTC.
+  // Registering and logging in send the browser's timezone along (hidden fields).
+  // A visible timezone field shows what is stored and is never filled in here: a
+  // different zone is offered, not assumed (static/js/local-day.js).
   function detectTimezone(root) {
-    root.querySelectorAll("[data-detect-timezone]").forEach(function (input) {
+    root.querySelectorAll("input[type=hidden][data-detect-timezone]").forEach(function (input) {
       try {
         var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-        if (zone && (!input.value || input.value === "UTC")) input.value = zone;
+        if (zone) input.value = zone;
       } catch (e) { /* keep what the server gave */ }
     });
   }
@@ -126,12 +128,20 @@
     return Queue.pending().then(function (items) {
       var status = byId("sync-status");
       if (!status) return;
-      var waiting = items.filter(function (i) { return i.status !== "rejected"; });
+      // An entry this page is sending right now is not "waiting" (yet).
+      var waiting = items.filter(function (i) { return i.status !== "rejected" && !sending[i.id]; });
       var rejected = items.filter(function (i) { return i.status === "rejected"; });
-      status.querySelector(".sync-count").textContent = waiting.length
+      var count = status.querySelector(".sync-count");
+      count.textContent = waiting.length
         ? plural(waiting.length, "entry", "entries") + " waiting to sync. " +
-          (signedOut ? "Log in to send them." : "Kept on this phone until the connection is back.")
+          (signedOut ? "Log in again to send them." : "Kept on this phone until the connection is back.")
         : "";
+      if (waiting.length && signedOut) {
+        var login = document.createElement("a");
+        login.href = "/login?next=/today";
+        login.textContent = "Log in";
+        count.append(" ", login);
+      }
       var list = status.querySelector(".sync-rejected");
       list.textContent = "";
       rejected.forEach(function (item) {
@@ -154,7 +164,7 @@
         li.append(text, fix, drop);
         list.appendChild(li);
       });
-      status.hidden = !items.length;
+      status.hidden = !(waiting.length || rejected.length);
     }).catch(function () {});
   }
 
@@ -187,47 +197,167 @@
   }
 
   function newEntryId() {
-    return window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID() : "";
-  }
-
-  function keepOffline(form) {
-    var format = entryFormat();
-    if (!Queue || !format) return false;
-    var entry = entryFromForm(form, format);
-    Queue.enqueue(entry).then(function () {
-      form.reset();
-      var id = form.querySelector("input[name=id]");
-      var fresh = newEntryId();
-      if (id && fresh) id.value = fresh;
-      var note = byId("offline-note");
-      if (!note) {
-        note = document.createElement("p");
-        note.id = "offline-note";
-        note.className = "saved-note";
-        note.setAttribute("role", "status");
-        form.parentNode.insertBefore(note, form);
-      }
-      note.textContent = "No connection: saved on this phone for " + describe(entry) + ". It will be sent when you are back online.";
-      return drawQueue();
-    });
-    return true;
+    if (!window.crypto) return "";
+    if (window.crypto.randomUUID) return window.crypto.randomUUID();
+    // randomUUID needs a secure context; getRandomValues does not (RFC 4122 version 4).
+    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
   }
 
   // getAttribute, not el.id: the form's own field named "id" shadows that property.
   function isEntryForm(el) { return !!el && el.getAttribute && el.getAttribute("id") === "entry-form"; }
 
+  // Every new entry gets its id here, in the browser, when the form is shown: a page
+  // from the worker's cache carries the id it had when it was stored, and handing that
+  // out twice would make the second entry look like a replay of the first. A form the
+  // server sent back with errors (no data-new-entry) keeps its id: it is the same entry.
+  function freshenEntryIds(root) {
+    var forms = root.querySelectorAll ? root.querySelectorAll("#entry-form[data-new-entry]") : [];
+    Array.prototype.forEach.call(forms, function (form) {
+      if (form.hasAttribute("data-id-given")) return; // once per form shown
+      form.setAttribute("data-id-given", "");
+      var id = form.querySelector("input[name=id]");
+      var fresh = newEntryId();
+      if (id && fresh) id.value = fresh;
+    });
+  }
+
+  function pageOwner() {
+    var root = bar();
+    return root ? root.getAttribute("data-queue-owner") : null;
+  }
+
+  var sending = {}; // ids this page has sent and not heard back about (not "waiting" yet)
+  var LOGIN_TO_SEND = "fossa-login-to-send";
+
+  // On the log-in page after a save was refused for an ended session.
+  function sayLoginSends() {
+    var login = byId("login");
+    var flagged = false;
+    try { flagged = window.sessionStorage.getItem(LOGIN_TO_SEND) === "1"; } catch (e) { /* private mode */ }
+    if (!login || !flagged || byId("login-to-send")) return;
+    var note = document.createElement("p");
+    note.id = "login-to-send";
+    note.className = "saved-note";
+    note.setAttribute("role", "status");
+    note.textContent = "Your entry is kept on this phone. Log in again and it will be sent.";
+    login.insertBefore(note, login.firstChild);
+  }
+
+  function sayAboveForm(form, id, text, role) {
+    var note = byId(id);
+    if (!note) {
+      note = document.createElement("p");
+      note.id = id;
+      note.className = "saved-note";
+      if (form.parentNode) form.parentNode.insertBefore(note, form);
+    }
+    note.setAttribute("role", role || "status");
+    note.textContent = text;
+    return note;
+  }
+
+  // The entry is safe in the queue: empty the form for the next one, with a new id,
+  // and say where the entry is and what happens to it.
+  function keptOnPhone(form, entry, why) {
+    // Catching up on several days: the next entry starts on the day just kept.
+    var day = form.querySelector("input[name=date]");
+    var chosenDay = day ? day.value : "";
+    form.reset();
+    if (day && chosenDay) day.value = chosenDay;
+    var id = form.querySelector("input[name=id]");
+    var fresh = newEntryId();
+    if (id && fresh) id.value = fresh;
+    var text = {
+      offline: "No connection: saved on this phone for " + describe(entry) + ". It will be sent when you are back online.",
+      session: "You were logged out, so " + describe(entry) + " is kept on this phone. Log in again to send it.",
+      server: "The server could not save " + describe(entry) + " just now. It is kept on this phone and will be sent again."
+    }[why];
+    var note = sayAboveForm(form, "offline-note", text, why === "offline" ? "status" : "alert");
+    if (why === "session") {
+      // htmx may follow the server to the log-in page (HX-Redirect): say it there too.
+      try { window.sessionStorage.setItem(LOGIN_TO_SEND, "1"); } catch (e) { /* private mode */ }
+      var link = document.createElement("a");
+      link.href = "/login?next=/today";
+      link.textContent = "Log in";
+      note.appendChild(document.createTextNode(" "));
+      note.appendChild(link);
+      signedOut = true;
+    }
+    return drawQueue();
+  }
+
+  // What the server said to the request that carried this entry. Only an answer that
+  // names the entry's id proves it was stored (or read and refused, 422): a page
+  // swapped in from the cache, a login page after a redirect, an error page never do.
+  function heardBack(form, entry, xhr, queued) {
+    var id = entry.id;
+    var status = xhr.status;
+    var named = xhr.getResponseHeader("X-Fossa-Entry-Id") === id;
+    return queued.then(function () {
+      delete sending[id];
+      if ((status === 200 || status === 201) && named) {
+        return Queue.discard(id).then(drawQueue);
+      }
+      // Refused for what it says: the form is back with everything typed and the
+      // reasons beside the fields, so the form (and its draft) hold it now.
+      if (status === 422 && named) return Queue.discard(id).then(drawQueue);
+      if (status === 0) return keptOnPhone(form, entry, "offline");
+      if (status === 400 || status === 401 || status === 403 || status === 419) {
+        return keptOnPhone(form, entry, "session");
+      }
+      if (status >= 200 && status < 400) return drawQueue(); // not proof: it stays queued
+      retrySoon();
+      return keptOnPhone(form, entry, "server");
+    }).catch(function () {});
+  }
+
+  // Before a save leaves the page, the entry is in the queue (IndexedDB): whatever
+  // happens to the request or the page from here on, the entry is not lost.
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.detail.elt;
+    var format = entryFormat();
+    if (!isEntryForm(form) || event.detail.verb !== "post" || !Queue || !format) return;
+    event.preventDefault();
+    var entry = entryFromForm(form, format);
+    if (!entry.id) entry.id = newEntryId();
+    var idField = form.querySelector("input[name=id]");
+    if (idField) idField.value = entry.id;
+    var queued = Queue.enqueue(entry, { owner: pageOwner() }).then(function (item) {
+      // Safe on the phone now: the draft of it (static/js/drafts.js) has done its job.
+      document.dispatchEvent(new CustomEvent("fossa:entry-queued", { detail: { id: entry.id, owner: pageOwner() } }));
+      return item;
+    });
+    if (navigator.onLine === false) {
+      // Known to be offline: no point waiting for the request to fail.
+      queued.then(function () { keptOnPhone(form, entry, "offline"); }, function () {
+        event.detail.issueRequest(true); // no IndexedDB: let the request try its luck
+      });
+      return;
+    }
+    sending[entry.id] = true;
+    queued.then(function () { form.__fossaSave = { entry: entry, queued: queued }; event.detail.issueRequest(true); },
+      function () { delete sending[entry.id]; event.detail.issueRequest(true); });
+  });
+
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = event.detail.elt;
-    if (!isEntryForm(form)) return;
-    var idField = form.querySelector("input[name=id]");
-    form.setAttribute("data-sending-id", idField ? idField.value : "");
-    // Known to be offline: no point waiting for the request to fail.
-    if (navigator.onLine === false && keepOffline(form)) event.preventDefault();
+    if (!isEntryForm(form) || !form.__fossaSave) return;
+    var save = form.__fossaSave;
+    form.__fossaSave = null;
+    // On the request itself, not on the form: a form swapped away or a page navigated
+    // elsewhere no longer hears htmx's events, the request still ends.
+    event.detail.xhr.addEventListener("loadend", function () {
+      heardBack(form, save.entry, event.detail.xhr, save.queued);
+    });
   });
 
   document.addEventListener("htmx:sendError", function (event) {
     var elt = event.detail.elt;
-    if (isEntryForm(elt)) { keepOffline(elt); return; }
+    if (isEntryForm(elt)) return; // the entry is in the queue; heardBack says so
     var config = event.detail.requestConfig || {};
     if (config.verb && config.verb !== "get") {
       // Only new entries can wait in the queue; any other change needs the server.
@@ -243,19 +373,11 @@
     if (config.verb === "get" && config.boosted && config.path) window.location.assign(config.path);
   });
 
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    // beforeSwap, not afterRequest: the swap replaces the form, and events of a
-    // detached form no longer reach the document. Here detail.elt is the target.
-    var config = event.detail.requestConfig || {};
-    var target = event.detail.elt;
-    var form = isEntryForm(config.elt) ? config.elt
-      : target && target.querySelector ? target.querySelector("#entry-form[data-sending-id]") : null;
-    var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    if (!Queue || !isEntryForm(form) || status < 200 || status >= 300) return;
-    var id = form.getAttribute("data-sending-id");
-    // A fixed entry saved through the form is no longer waiting in the queue.
-    if (id) Queue.discard(id).then(drawQueue);
-  });
+  var retryTimer = null;
+  function retrySoon() {
+    if (retryTimer) return;
+    retryTimer = window.setTimeout(function () { retryTimer = null; replayAndDraw(); }, 15000);
+  }
 
   document.addEventListener("click", function (event) {
     var target = event.target.closest ? event.target.closest("button") : null;
@@ -306,7 +428,12 @@
 
   function replayAndDraw() {
     if (!Queue) return;
-    Queue.replay().then(function (result) { noteSynced(result); return drawQueue(); }, drawQueue);
+    Queue.replay().then(function (result) {
+      noteSynced(result);
+      // Server trouble (not the network, not the session): try again in a while.
+      if (result && result.waiting && !result.offline && !result.signedOut) retrySoon();
+      return drawQueue();
+    }, drawQueue);
   }
 
   function startPage() {
@@ -314,8 +441,11 @@
     if (Queue && root) {
       var owner = root.getAttribute("data-queue-owner");
       var ready;
-      if (owner) ready = Queue.setOwner(owner);
-      else if (root.hasAttribute("data-signed-out")) {
+      if (owner) {
+        ready = Queue.setOwner(owner);
+        try { window.sessionStorage.removeItem(LOGIN_TO_SEND); } catch (e) { /* private mode */ }
+      } else if (root.hasAttribute("data-signed-out")) {
+        sayLoginSends();
         // Nobody is signed in: no diary page may stay readable offline.
         ready = Queue.setOwner(null);
         if (window.caches) window.caches.delete(PAGES_CACHE);
@@ -345,7 +475,8 @@
       window.caches.delete(PAGES_CACHE);
     }
   }, true);
-  document.addEventListener("DOMContentLoaded", function () { registerWorker(); startPage(); });
+  document.addEventListener("DOMContentLoaded", function () { freshenEntryIds(document); registerWorker(); startPage(); });
+  document.addEventListener("htmx:load", function (event) { freshenEntryIds(event.target); });
   // A boosted navigation swaps the whole body: draw the new one.
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.target === document.body) startPage();

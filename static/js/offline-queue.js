@@ -5,8 +5,9 @@
    self.FossaQueue:
      enqueue(entry, {owner}?)  keep a fossa-diary/1 entry (its client UUID `id` makes replays safe)
      pending()                 the current person's queued entries, oldest first
-     replay()                  POST each to /api/entries; 200/201 → gone, 422 → kept with the
-                               server's reasons, network trouble → kept for the next try
+     replay()                  POST each to /api/entries; 200/201 naming the entry's id → gone,
+                               422 → kept with the server's reasons, 400/401/403 → kept until
+                               the person logs in again, 5xx or network trouble → kept
      discard(id)               drop one entry for good
      setOwner(tag|null)        whose entries this browser is showing and sending now
    Every change is announced on BroadcastChannel "fossa-queue" so open pages redraw. */
@@ -185,9 +186,17 @@
               if (stop) return true;
               return send(item, session.csrf_token).then(function (response) {
                 if (response.status === 200 || response.status === 201) {
-                  result.synced += 1;
-                  result.waiting -= 1;
-                  return discard(item.id).then(function () { return false; });
+                  // Proof, not hope: the answer must be this entry, by its id.
+                  return response.json().catch(function () { return {}; }).then(function (body) {
+                    if (!body || body.id !== item.id) return true;
+                    result.synced += 1;
+                    result.waiting -= 1;
+                    return discard(item.id).then(function () { return false; });
+                  });
+                }
+                if (response.status === 400 || response.status === 401 || response.status === 403) {
+                  result.signedOut = true; // the session or its token went stale: log in again
+                  return true;
                 }
                 if (response.status === 422) {
                   result.rejected += 1;

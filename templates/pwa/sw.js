@@ -88,6 +88,7 @@ async function storePage(key, response) {
 async function keepPage(href) {
   const url = new URL(href, self.location.origin);
   if (url.origin !== self.location.origin || startsWithAny(url.pathname, SETTINGS.neverCached)) return;
+  if (SETTINGS.networkOnlyPages.includes(url.pathname)) return;
   const request = new Request(url.href, { credentials: "same-origin" });
   const key = pageKey(request);
   if (await caches.match(key, { cacheName: PAGES_CACHE, ignoreVary: true })) return;
@@ -157,6 +158,10 @@ self.addEventListener("fetch", (event) => {
     return; // never cached; a failure reaches the page, which queues entries
   }
   if (startsWithAny(url.pathname, SETTINGS.neverCached)) return;
+  if (isPageRequest(request) && SETTINGS.networkOnlyPages.includes(url.pathname)) {
+    event.respondWith(fetch(request).catch(offlineFallback));
+    return;
+  }
   if (url.pathname.startsWith(SETTINGS.staticPrefix) || SETTINGS.precache.includes(url.pathname)) {
     event.respondWith(cacheFirst(request));
     return;

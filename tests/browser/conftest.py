@@ -6,10 +6,12 @@ machine without Chromium never turns these tests into a silent pass.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -86,3 +88,41 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
     server = LiveServer(app).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def profile_server(app: Flask) -> Iterator[Any]:
+    """The live server, counting requests; pages fall back to the cache after 0.8 s."""
+    from tests.browser.pwa_support import CountingServer
+
+    app.config["PWA_PAGE_TIMEOUT_MS"] = 800  # a slow network falls back to the cache soon
+    live = CountingServer(app)
+    live.start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def launch_profile(playwright: Any, chromium_path: str) -> Iterator[Callable[..., Any]]:
+    """Start Chromium on a profile folder; the same folder again is a browser restart
+    (the session cookie is gone; the worker, its caches and IndexedDB stay)."""
+    contexts: list[Any] = []
+
+    def start(profile: Path, **options: Any) -> Any:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=chromium_path,
+            args=CHROMIUM_ARGS,
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
+            **options,
+        )
+        context.set_default_timeout(8000)
+        contexts.append(context)
+        return context
+
+    yield start
+    for context in contexts:
+        with contextlib.suppress(Exception):  # already closed by the test (a "restart")
+            context.close()

@@ -207,7 +207,7 @@ def test_entry_made_offline_survives_a_restart_and_syncs_once(app, server, launc
     # The restart ended the browser session: the entry waits for the person to log in.
     context.set_offline(False)
     page.evaluate("FossaQueue.replay()")
-    expect(page.locator("#sync-status")).to_contain_text("Log in to send")
+    expect(page.locator("#sync-status")).to_contain_text("Log in again to send")
     assert count_entries(app) == 0
     log_in(page, server.url)
     expect(page.locator("#sync-status")).to_be_hidden()

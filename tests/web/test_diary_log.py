@@ -137,7 +137,9 @@ def test_delete_then_undo_restores_the_entry(app, client, logged_in, user, entry
     assert "Undo" in response.get_data(as_text=True)
     assert count_entries(app) == 0
     response = client.post(
-        "/entries/undo-delete", data={"csrf_token": logged_in.csrf}, headers=htmx(logged_in.headers)
+        f"/entries/{entry.id}/restore",
+        data={"csrf_token": logged_in.csrf},
+        headers=htmx(logged_in.headers),
     )
     assert response.status_code == 200
     [restored] = stored(app)

@@ -171,8 +171,10 @@ def test_h1_a_day_of_1600_flag_raising_entries_costs_linear_work(app, client, lo
     entry_reads = [
         s for s in statements if s.lstrip().upper().startswith("SELECT") and "entry" in s
     ]
-    # The page, the newest day, "older entries?", and the lookback before the page: once each.
-    assert len(entry_reads) <= 4, entry_reads
+    # The page, the newest day, "older entries?", and the lookback before the page: once each;
+    # plus the Insights badge's own read of the last days (webapp/emergency/store.py), made
+    # once per diary version.
+    assert len(entry_reads) <= 5, entry_reads
 
     with app.app_context():
         owner = fresh(user.id)

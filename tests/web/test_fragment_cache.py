@@ -15,7 +15,8 @@ def _normalised(html: str) -> str:
 
 
 def _form_of(html: str) -> str:
-    return html[html.index('<form id="entry-form"') : html.index("</form>")]
+    start = html.index('<form id="entry-form"')
+    return html[start : html.index("</form>", start)]
 
 
 def test_cached_form_equals_a_fresh_render_with_fresh_values(app, client, logged_in):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from webapp.security.boundary import FossaForm
@@ -34,8 +34,14 @@ def _new_password(label: str) -> PasswordField:
     )
 
 
+def _browser_zone() -> HiddenField:
+    """The browser's timezone (Intl), filled in by static/js/app.js; kept when valid."""
+    return HiddenField(render_kw={"data-detect-timezone": "1"})
+
+
 class RegisterForm(FossaForm):
     email = EmailField("Email", validators=_email, render_kw={"autocomplete": "email"})
+    timezone = _browser_zone()
     password = _new_password("Password")
     confirm = PasswordField(
         "Repeat the password",
@@ -49,6 +55,7 @@ class RegisterForm(FossaForm):
 
 class LoginForm(FossaForm):
     email = EmailField("Email", validators=_email, render_kw={"autocomplete": "username"})
+    timezone = _browser_zone()
     password = PasswordField(
         "Password",
         validators=[DataRequired("Enter your password.")],
@@ -140,6 +147,16 @@ class ProfileForm(FossaForm):
         _value, error = clean_number(field.data)
         if error:
             raise ValidationError(error)
+
+
+class TimezoneForm(FossaForm):
+    """Taking the zone the browser reports, offered on every page when it changed."""
+
+    timezone = HiddenField(validators=[DataRequired("Choose a timezone.")])
+
+    def validate_timezone(self, field: HiddenField) -> None:
+        if check_timezone(field.data) is None:
+            raise ValidationError("Use a timezone name like Europe/Berlin.")
 
 
 class ImportForm(FossaForm):

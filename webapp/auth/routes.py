@@ -11,6 +11,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -27,8 +28,9 @@ from webapp.auth.forms import (
     LoginForm,
     ProfileForm,
     RegisterForm,
+    TimezoneForm,
 )
-from webapp.diary import store
+from webapp.diary import days, store
 from webapp.emergency.numbers import clean_number, default_number
 from webapp.extensions import db, limiter
 from webapp.mail.sender import send_mail
@@ -81,7 +83,9 @@ def register() -> ResponseReturnValue:
         if db.session.scalar(select(User.id).filter_by(email=email)):
             form.email.errors.append("An account with this email exists. Log in instead?")
         else:
-            user = User(email=email)
+            # The person's own day from the first page: their browser's timezone.
+            zone = days.known_zone(form.timezone.data)
+            user = User(email=email, timezone=zone or "UTC", timezone_chosen=bool(zone))
             user.set_password(form.password.data)
             db.session.add(user)
             try:
@@ -114,6 +118,12 @@ def login() -> ResponseReturnValue:
             else verify_dummy_password(form.password.data)
         )
         if user and matches:
+            zone = days.known_zone(form.timezone.data)
+            if zone and not user.timezone_chosen:
+                # None stored yet: take the browser's. A stored one is never replaced
+                # here; a different zone is offered on the page instead.
+                user.timezone, user.timezone_chosen = zone, True
+                db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("That email and password do not match an account.")
@@ -128,6 +138,7 @@ def logout() -> ResponseReturnValue:
         current_user.end_all_sessions()
         db.session.commit()
     logout_user()
+    session.clear()  # nothing of this person stays in the cookie for the next one
     # The service worker sees this header and drops the cached pages of the person.
     response = redirect(url_for("auth.login", logged_out=1), code=303)
     response.headers["Clear-Site-Data"] = '"cache"'
@@ -166,9 +177,25 @@ def update_profile() -> ResponseReturnValue:
     current_user.display_name = (form.display_name.data or "").strip() or None
     current_user.timezone = form.timezone.data
     current_user.emergency_number = clean_number(form.emergency_number.data)[0]
+    current_user.timezone_chosen = True
     db.session.commit()
     flash("Saved.", "success")
     return redirect(url_for("auth.account"), code=303)
+
+
+@bp.post("/account/timezone")
+@login_required
+def use_timezone() -> ResponseReturnValue:
+    """The person took the offer to use the zone their browser reports now."""
+    form = TimezoneForm()
+    if form.validate_on_submit():
+        current_user.timezone = form.timezone.data.strip()
+        current_user.timezone_chosen = True
+        db.session.commit()
+        flash(f"Your days now start at midnight in {current_user.timezone}.", "success")
+    else:
+        flash("That timezone was not changed: " + " ".join(form.timezone.errors), "error")
+    return redirect(_safe_next(request.form.get("next")), code=303)
 
 
 @bp.post("/account/password")
@@ -290,6 +317,7 @@ def delete_account() -> ResponseReturnValue:
         if current_user.check_password(form.password.data):
             user = current_user._get_current_object()
             logout_user()
+            session.clear()
             # Every table refers to the user with ON DELETE CASCADE.
             db.session.delete(user)
             db.session.commit()

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from webapp.diary import days
 from webapp.validation import parse_int, text_problem
 
 FORMAT = "fossa-diary/1"
@@ -157,9 +158,8 @@ FIELD_LABELS: dict[str, str] = {
     **BOOLEANS,
 }
 
-# How far ahead of the person's today a date may be: "today" differs across
-# timezones by up to a day, so one day of slack, and no more.
-MAX_DAYS_AHEAD = 1
+# How far ahead of the person's today a date may be (the bounds live in days.py).
+MAX_DAYS_AHEAD = days.DAYS_AHEAD
 
 
 def label(field: str, value: Any) -> str:
@@ -226,8 +226,8 @@ def validate_entry(data: Any, *, today: dt.date) -> ValidationResult:
             clean["date"] = dt.date.fromisoformat(str(raw_date))
         except ValueError:
             fail("date", "Use a date like 2026-11-25.")
-    if "date" in clean and clean["date"] > today + dt.timedelta(days=MAX_DAYS_AHEAD):
-        fail("date", "This day is in the future.")
+    if "date" in clean and (why := days.out_of_bounds(clean["date"], today)):
+        fail("date", why)
         del clean["date"]
 
     raw_pain = data.get("pain")

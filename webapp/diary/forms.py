@@ -20,7 +20,7 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.diary import format as diary_format
@@ -63,15 +63,9 @@ class EntryForm(FossaForm):
     id = HiddenField()
     date = DayField("Day", validators=[Optional()])
     pain = PainField("Pain right now or at its worst today", validators=[Optional()])
-    notes = TextAreaField(
-        "Notes",
-        validators=[
-            Length(
-                max=diary_format.NOTES_MAX,
-                message=f"Keep notes to {diary_format.NOTES_MAX:,} characters.",
-            )
-        ],
-    )
+    # The length is checked in format.validate_entry (its message says how long the
+    # note is now); the text is kept as typed, never cut.
+    notes = TextAreaField("Notes")
 
     def fill_new(self, today: dt.date) -> EntryForm:
         """Prepare a blank form: today's date and a fresh id, so a double tap saves once."""

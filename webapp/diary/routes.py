@@ -10,14 +10,15 @@ import functools
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from webapp.diary import store
+from webapp.diary import days, store
 from webapp.diary.chart import build_pain_chart, flag_days_of
+from webapp.diary.days import shift as shift_day
 from webapp.diary.forms import DETAIL_GROUPS, EntryForm
 from webapp.htmx import render_page_or_fragment, wants_fragment
 from webapp.insights import (
@@ -43,7 +44,6 @@ bp = Blueprint("diary", __name__)
 CHART_RANGES = (30, 90)
 AFTER_SAVING = 3  # questions shown right after saving
 NOTES_LANGUAGE = "en"  # the pages are English; the notes reader has other tables too
-UNDO_KEY = "undo_entry"
 
 
 @functools.cache
@@ -99,8 +99,9 @@ def _today_context(form: EntryForm, saved: Entry | None = None) -> dict[str, Any
 @bp.get("/today")
 @login_required
 def today() -> ResponseReturnValue:
-    form = EntryForm(formdata=None).fill_new(_today())
     saved = store.get_entry(current_user, request.args.get("saved", ""))
+    # Catching up on several days: the next entry starts on the day just saved.
+    form = EntryForm(formdata=None).fill_new(_next_day_to_log(saved))
     return render_page_or_fragment(
         "diary/today.html", "diary/_log.html", **_today_context(form, saved)
     )
@@ -112,23 +113,44 @@ def create_entry() -> ResponseReturnValue:
     form = EntryForm()
     answers = form.check(_today())
     if answers is None:
-        return render_page_or_fragment(
+        response = render_page_or_fragment(
             "diary/today.html", "diary/_log.html", status=422, **_today_context(form)
         )
+        return _naming_entry(response, form.id.data)
     try:
         entry, _created = store.save_new_entry(current_user, answers)
     except store.DayFull as full:
         form.date.errors = [*form.date.errors, str(full)]
-        return render_page_or_fragment(
+        response = render_page_or_fragment(
             "diary/today.html", "diary/_log.html", status=422, **_today_context(form)
         )
+        return _naming_entry(response, form.id.data)
     if not wants_fragment():
         flash("Saved.", "success")
         return redirect(url_for("diary.today", saved=entry.id), code=303)
-    fresh = EntryForm(formdata=None).fill_new(_today())
-    return render_page_or_fragment(
+    fresh = EntryForm(formdata=None).fill_new(_next_day_to_log(entry))
+    response = render_page_or_fragment(
         "diary/today.html", "diary/_log.html", status=201, **_today_context(fresh, entry)
     )
+    return _naming_entry(response, entry.id)
+
+
+def _naming_entry(response: ResponseReturnValue, entry_id: str | None) -> ResponseReturnValue:
+    """Name the entry this answer is about: the page's offline queue lets an entry go
+    only when the answer to the request that carried it names its id (stored: 200/201;
+    read and refused: 422), never because some page came back."""
+    if entry_id:
+        response = make_response(response)
+        response.headers["X-Fossa-Entry-Id"] = entry_id
+    return response
+
+
+def _next_day_to_log(saved: Entry | None) -> dt.date:
+    """The day the fresh form starts on: the day just saved (when within the bounds)."""
+    today = _today()
+    if saved and days.out_of_bounds(saved.date, today) is None:
+        return saved.date
+    return today
 
 
 def _owned_entry(entry_id: str) -> Entry:
@@ -152,7 +174,12 @@ def edit_entry(entry_id: str) -> ResponseReturnValue:
     form = EntryForm(formdata=None)
     form.load(entry.to_diary())
     return render_page_or_fragment(
-        "diary/edit.html", "diary/_edit_form.html", entry=entry, form=form, groups=DETAIL_GROUPS
+        "diary/edit.html",
+        "diary/_edit_form.html",
+        entry=entry,
+        form=form,
+        groups=DETAIL_GROUPS,
+        today=_today(),
     )
 
 
@@ -171,6 +198,7 @@ def update_entry(entry_id: str) -> ResponseReturnValue:
             entry=entry,
             form=form,
             groups=DETAIL_GROUPS,
+            today=_today(),
         )
     try:
         store.update_entry(entry, answers)
@@ -195,29 +223,43 @@ def update_entry(entry_id: str) -> ResponseReturnValue:
 @login_required
 def delete_entry(entry_id: str) -> ResponseReturnValue:
     entry = _owned_entry(entry_id)
-    # Keep the answers in the (signed) session for one undo.
-    session[UNDO_KEY] = entry.to_diary()
+    # Deleted softly, on the server: the session holds nothing of the entry, and only
+    # its owner can restore it, for store.RESTORE_WINDOW.
     store.delete_entry(entry)
     if wants_fragment():
         return render_page_or_fragment(
-            "diary/entry.html", "diary/_deleted.html", entry_id=entry_id, day=entry.date
+            "diary/entry.html", "diary/_deleted.html", entry_id=entry.id, day=entry.date
         )
     flash("Entry deleted.", "undo")
     return redirect(local_path(request.form.get("next"), url_for("diary.history")), code=303)
 
 
-@bp.post("/entries/undo-delete")
+@bp.post("/entries/<entry_id>/restore")
 @login_required
-def undo_delete() -> ResponseReturnValue:
-    answers = session.pop(UNDO_KEY, None)
-    if not answers:
+def restore_entry(entry_id: str) -> ResponseReturnValue:
+    entry = store.restore_entry(current_user, entry_id)
+    if entry is None:
+        # Not this person's, never deleted, or past the window: nothing to put back.
+        if wants_fragment():
+            return render_page_or_fragment(
+                "diary/entry.html", "diary/_undo_gone.html", entry_id=entry_id, status=404
+            )
         abort(404)
-    answers["date"] = dt.date.fromisoformat(answers["date"])
-    entry = store.restore_entry(current_user, answers)
     if wants_fragment():
         return render_page_or_fragment("diary/entry.html", "diary/_entry.html", entry=entry)
     flash("Entry restored.", "success")
     return redirect(url_for("diary.history"), code=303)
+
+
+@bp.app_context_processor
+def _undo_context() -> dict[str, Any]:
+    def last_deleted_entry() -> Entry | None:
+        """The entry the signed-in person deleted last, while it can still be restored."""
+        if not current_user.is_authenticated:
+            return None
+        return store.last_deleted(current_user)
+
+    return {"last_deleted_entry": last_deleted_entry}
 
 
 def _week_start(day: dt.date) -> dt.date:
@@ -249,7 +291,7 @@ def history() -> ResponseReturnValue:
         oldest = page[-1].date
         first = min(oldest, start) if not before else oldest
         earlier = store.entries_between(
-            current_user, first - dt.timedelta(days=LOOKBACK_DAYS), oldest - dt.timedelta(days=1)
+            current_user, shift_day(first, -LOOKBACK_DAYS), shift_day(oldest, -1)
         )
     read = earlier + page[::-1]  # oldest first
     grouped = [

@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
+from webapp.diary import days as diary_days
 from webapp.diary import format as diary_format
 from webapp.extensions import db
-from webapp.models import Entry, User
+from webapp.models import Entry, User, utcnow
 from webapp.questions.episodes import add_imported, check_episode, export_episodes
-from webapp.validation import zone_or_utc
 
 # Limits a person never meets but a script does: each bounds what one page costs.
 ENTRIES_PER_DAY_MAX = 50
@@ -37,18 +37,32 @@ class DayFull(ValueError):
 
 
 def entries_on(user: User, day: dt.date) -> int:
-    query = select(db.func.count()).select_from(Entry).filter_by(user_id=user.id, date=day)
+    query = (
+        select(db.func.count())
+        .select_from(Entry)
+        .filter_by(user_id=user.id, date=day)
+        .where(Entry.deleted_at.is_(None))
+    )
     return db.session.scalar(query) or 0
 
 
 def local_today(user: User | None, now: dt.datetime | None = None) -> dt.date:
     """The person's own today, in their timezone (UTC when unknown)."""
-    now = now or dt.datetime.now(dt.UTC)
-    return now.astimezone(zone_or_utc(user.timezone if user else None)).date()
+    return diary_days.local_today(user.timezone if user else None, now)
 
 
-def get_entry(user: User, entry_id: str) -> Entry | None:
-    """The person's entry with this id, or None (also for someone else's id)."""
+# How long a deleted entry can be put back by its owner; `flask diary purge-deleted`
+# removes it for good afterwards.
+RESTORE_WINDOW = dt.timedelta(minutes=30)
+
+
+def live_entries(user_id: int) -> Select[tuple[Entry]]:
+    """The query every read of a diary starts from: one person's entries, not deleted."""
+    return select(Entry).filter_by(user_id=user_id).where(Entry.deleted_at.is_(None))
+
+
+def _any_entry(user: User, entry_id: str) -> Entry | None:
+    """The person's entry with this id, deleted or not (ids are never given twice)."""
     try:
         entry_id = str(uuid.UUID(entry_id))
     except ValueError:
@@ -59,7 +73,7 @@ def get_entry(user: User, entry_id: str) -> Entry | None:
 @functools.cache
 def _between_statement(bounded_start: bool, bounded_end: bool) -> Select:
     """Built once per shape, then run with parameters (building one cost ~0.2 ms)."""
-    query = select(Entry).where(Entry.user_id == bindparam("user_id"))
+    query = select(Entry).where(Entry.user_id == bindparam("user_id"), Entry.deleted_at.is_(None))
     if bounded_start:
         query = query.where(Entry.date >= bindparam("start"))
     if bounded_end:
@@ -69,6 +83,12 @@ def _between_statement(bounded_start: bool, bounded_end: bool) -> Select:
 
 def _between_query(user: User, start: dt.date | None, end: dt.date | None) -> Select:
     return _between_statement(bool(start), bool(end)).params(user_id=user.id, start=start, end=end)
+
+
+def get_entry(user: User, entry_id: str) -> Entry | None:
+    """The person's entry with this id, or None (also for someone else's or a deleted id)."""
+    entry = _any_entry(user, entry_id)
+    return entry if entry is not None and entry.deleted_at is None else None
 
 
 def entries_between(
@@ -97,20 +117,20 @@ def entries_page(user: User, before: dt.date | None, days: int) -> tuple[list[En
 
     Returns the entries and whether older ones exist, for "load more".
     """
-    query = select(Entry).filter_by(user_id=user.id)
+    query = live_entries(user.id)
     if before:
         query = query.where(Entry.date < before)
     newest = db.session.scalar(query.with_only_columns(db.func.max(Entry.date)))
     if newest is None:
         return [], False
-    oldest = newest - dt.timedelta(days=days - 1)
+    oldest = diary_days.shift(newest, -(days - 1))
     page = list(
         db.session.scalars(
             query.where(Entry.date >= oldest).order_by(Entry.date.desc(), Entry.created_at.desc())
         )
     )
     more = db.session.scalar(
-        select(Entry.pk).filter_by(user_id=user.id).where(Entry.date < oldest).limit(1)
+        live_entries(user.id).with_only_columns(Entry.pk).where(Entry.date < oldest).limit(1)
     )
     return page, more is not None
 
@@ -129,7 +149,7 @@ def save_new_entry(user: User, answers: dict[str, Any]) -> tuple[Entry, bool]:
     entry_id = answers.get("id") or str(uuid.uuid4())
     if entries_on(user, answers["date"]) >= ENTRIES_PER_DAY_MAX:
         # A full day (the cap is for attackers): a replay still answers with its entry.
-        existing = get_entry(user, entry_id)
+        existing = _any_entry(user, entry_id)
         if existing:
             return existing, False
         raise DayFull(DAY_FULL_MESSAGE)
@@ -142,9 +162,10 @@ def save_new_entry(user: User, answers: dict[str, Any]) -> tuple[Entry, bool]:
     try:
         session.commit()
     except IntegrityError:
-        # Stored before (a replay), or two replays raced: answer with the stored one.
+        # Stored before (a replay; a deleted entry's id counts as stored, so a late
+        # replay never brings it back), or two replays raced: answer with the stored one.
         session.rollback()
-        existing = get_entry(user, entry_id)
+        existing = _any_entry(user, entry_id)
         if existing is None:
             raise
         return existing, False
@@ -164,15 +185,51 @@ def update_entry(entry: Entry, answers: dict[str, Any]) -> Entry:
     return entry
 
 
-def delete_entry(entry: Entry) -> None:
-    db.session.delete(entry)
+def delete_entry(entry: Entry, now: dt.datetime | None = None) -> None:
+    """Delete softly: every read skips it; its owner may restore it for RESTORE_WINDOW."""
+    entry.deleted_at = now or utcnow()
     db.session.commit()
 
 
-def restore_entry(user: User, answers: dict[str, Any]) -> Entry:
-    """Put back a deleted entry (undo), with its original id."""
-    entry, _created = save_new_entry(user, answers)
+def restore_entry(user: User, entry_id: str, now: dt.datetime | None = None) -> Entry | None:
+    """Undo the person's own deletion of this entry, if it is still within the window."""
+    entry = _any_entry(user, entry_id)
+    if entry is None or entry.deleted_at is None:
+        return None
+    if _aware(entry.deleted_at) < (now or utcnow()) - RESTORE_WINDOW:
+        return None
+    entry.deleted_at = None
+    db.session.commit()
     return entry
+
+
+def last_deleted(user: User, now: dt.datetime | None = None) -> Entry | None:
+    """The person's most recently deleted entry that can still be restored."""
+    cutoff = (now or utcnow()) - RESTORE_WINDOW
+    return db.session.scalar(
+        select(Entry)
+        .filter_by(user_id=user.id)
+        .where(Entry.deleted_at.is_not(None), Entry.deleted_at >= cutoff)
+        .order_by(Entry.deleted_at.desc())
+        .limit(1)
+    )
+
+
+def purge_deleted(now: dt.datetime | None = None) -> int:
+    """Remove, for everyone, the entries deleted longer ago than the restore window."""
+    cutoff = (now or utcnow()) - RESTORE_WINDOW
+    result = db.session.execute(
+        delete(Entry)
+        .where(Entry.deleted_at.is_not(None), Entry.deleted_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes (stored as UTC).
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def export_diary(user: User, entries: list[Entry] | None = None) -> dict[str, Any]:

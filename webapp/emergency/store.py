@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.diary import store as diary_store
 from webapp.extensions import db
 from webapp.insights import red_flags_by_day
-from webapp.models import Entry, Episode, FlagAcknowledgement, User
+from webapp.models import FlagAcknowledgement, User
 from webapp.questions.episodes import current_episode, facts_of
 
 # How long an unacknowledged emergency stays at the top of /today: the schema's
@@ -58,17 +58,13 @@ def _acknowledged(user: User) -> set[tuple[str, str]]:
     return {(code, raised_by) for code, raised_by in rows}
 
 
-def _state_of(user: User, since: dt.date) -> tuple[Any, ...]:
-    """What open_emergencies depends on, in one query: any write changes it."""
-    mine = Entry.user_id == user.id
-    values = [
-        select(func.count(Entry.pk)).where(mine, Entry.date >= since),
-        select(func.max(Entry.updated_at)).where(mine, Entry.date >= since),
-        select(func.count(FlagAcknowledgement.id)).where(FlagAcknowledgement.user_id == user.id),
-        select(func.count(Episode.pk)).where(Episode.user_id == user.id),
-        select(func.max(Episode.updated_at)).where(Episode.user_id == user.id),
-    ]
-    return tuple(db.session.execute(select(*(v.scalar_subquery() for v in values))).one())
+def _state_of(user: User) -> tuple[Any, ...]:
+    """What open_emergencies depends on: the diary version (bumped by every write to
+    entries and episodes, webapp/diary/version.py) and the acknowledgements."""
+    acknowledged = db.session.scalar(
+        select(func.count(FlagAcknowledgement.id)).where(FlagAcknowledgement.user_id == user.id)
+    )
+    return (user.diary_version or 0, acknowledged)
 
 
 def open_emergencies(user: User, today: dt.date | None = None) -> list[OpenEmergency]:
@@ -80,7 +76,7 @@ def open_emergencies(user: User, today: dt.date | None = None) -> list[OpenEmerg
     today = today or diary_store.local_today(user)
     first = today - dt.timedelta(days=OPEN_DAYS - 1)
     lookback = first - dt.timedelta(days=_JUDGE_LOOKBACK_DAYS)
-    key = (user.id, today, *_state_of(user, lookback))
+    key = (user.id, today, *_state_of(user))
     memo = current_app.extensions.setdefault("fossa_open_emergencies", OrderedDict())
     with _MEMO_LOCK:
         if key in memo:

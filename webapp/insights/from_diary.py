@@ -20,6 +20,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import asdict
 from typing import Any, TypeVar
 
+from webapp.diary import days as diary_days
 from webapp.diary import store
 from webapp.insights import evaluate, red_flags_between, red_flags_by_day
 from webapp.insights.findings import RedFlag
@@ -80,7 +81,7 @@ def findings_for(
     today = today or store.local_today(user)
 
     def make() -> dict[str, Any]:
-        start = today - dt.timedelta(days=LOOKBACK_DAYS - 1)
+        start = diary_days.shift(today, -(LOOKBACK_DAYS - 1))
         diary = entries if entries is not None else store.entries_between(user, start, today)
         # The facts of the current injury (asked once) count for every entry of it.
         episode = facts_of(current_episode(user, today)) or None
@@ -110,7 +111,7 @@ def red_flags_in(
     def make() -> list[dict[str, Any]]:
         diary = entries
         if diary is None:
-            diary = store.entries_between(user, first - dt.timedelta(days=LOOKBACK_DAYS), last)
+            diary = store.entries_between(user, diary_days.shift(first, -LOOKBACK_DAYS), last)
         return [asdict(flag) for flag in red_flags_between(diary, first, last)]
 
     return cache.get_or_make(user, ("red_flags_in", first, last), make)
@@ -130,6 +131,10 @@ def flags_by_entry(
     11, H1). ``entries``, when given, must cover LOOKBACK_DAYS before the first
     shown day up to the last.
     """
+    # A stored date outside the bounds (an old import, a bug) is shown, never judged:
+    # the engine counts days back from each date, which year 1 cannot give.
+    today = store.local_today(user)
+    shown = [e for e in shown if diary_days.out_of_bounds(e.date, today) is None]
     if not shown:
         return {}
     first, last = min(e.date for e in shown), max(e.date for e in shown)
@@ -138,7 +143,7 @@ def flags_by_entry(
     def make() -> dict[str, list[dict[str, Any]]]:
         diary = entries
         if diary is None:
-            diary = store.entries_between(user, first - dt.timedelta(days=LOOKBACK_DAYS), last)
+            diary = store.entries_between(user, diary_days.shift(first, -LOOKBACK_DAYS), last)
         by_entry: dict[str, list[dict[str, Any]]] = {}
         for day, flag in red_flags_by_day(diary, first, last):
             base = _flag_fields(flag)

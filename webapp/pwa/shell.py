@@ -24,6 +24,9 @@ SHELL_STATIC = (
     "js/live-flags.js",
     "js/emergency.js",
     "js/safety-questions.js",
+    "js/local-day.js",
+    "js/drafts.js",
+    "js/note-length.js",
     "vendor/htmx-2.0.11.min.js",
     "icons/icon-48.png",
     "icons/icon-192.png",
@@ -34,6 +37,11 @@ SHELL_STATIC = (
 
 # Paths whose answers the worker never stores: exports, share links, the JSON API.
 NEVER_CACHED_PREFIXES = ("/api/", "/export/", "/s/")
+
+# Pages always asked of the network (the offline page when it is gone), never stored:
+# a stored log-in page carries the CSRF token of a session that has ended, and logging
+# in with it fails, after a browser restart, exactly when entries wait to be sent.
+NETWORK_ONLY_PAGES = ("/login", "/register")
 
 # State changes after which the pages cached for the person must go.
 FORGET_PAGES_ON = ("/logout", "/account/delete")
@@ -85,6 +93,7 @@ def worker_settings(
         "precache": precache,
         "imports": imports,
         "neverCached": list(NEVER_CACHED_PREFIXES),
+        "networkOnlyPages": list(NETWORK_ONLY_PAGES),
         "forgetPagesOn": list(FORGET_PAGES_ON),
         "pageTimeoutMs": page_timeout_ms,
     }

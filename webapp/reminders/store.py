@@ -45,6 +45,7 @@ def save_settings(user: User, values: dict[str, Any]) -> ReminderSettings:
     settings.skip_if_logged = values["skip_if_logged"]
     settings.updated_at = utcnow()
     user.timezone = values["timezone"]
+    user.timezone_chosen = True
     db.session.add(settings)
     db.session.commit()
     return settings
@@ -244,7 +245,12 @@ def release_claim(user_id: int, day: dt.date, previous: dt.date | None) -> None:
 
 
 def has_entry_on(user_id: int, day: dt.date) -> bool:
-    found = db.session.scalar(select(Entry.pk).filter_by(user_id=user_id, date=day).limit(1))
+    found = db.session.scalar(
+        select(Entry.pk)
+        .filter_by(user_id=user_id, date=day)
+        .where(Entry.deleted_at.is_(None))  # a deleted entry is not "logged today"
+        .limit(1)
+    )
     return found is not None
 
 

@@ -25,8 +25,8 @@ class ExportForm(FossaForm):
     class Meta:
         csrf = False  # a GET form that only reads
 
-    start = StringField("First day", name="from", render_kw={"type": "date"})
-    end = StringField("Last day", name="to", render_kw={"type": "date"})
+    start = StringField("First day", name="from", render_kw={"type": "date", "min": "1900-01-01"})
+    end = StringField("Last day", name="to", render_kw={"type": "date", "min": "1900-01-01"})
     paper = SelectField(
         "Paper for the PDF",
         choices={"a4": "A4", "letter": "Letter (US)"},

@@ -13,6 +13,7 @@ from statistics import median
 from typing import Any
 
 from webapp import labels
+from webapp.diary import days as diary_days
 from webapp.diary import format as diary_format
 from webapp.diary.chart import DayPain, daily_worst
 
@@ -57,13 +58,19 @@ def parse_period(
     start = read("from", raw_from)
     if errors:
         return None, errors
+    # The same bounds as a diary date (diary/days.py): from 1900 to today plus a day.
+    for name, day in (("from", start), ("to", end)):
+        if day is not None and day < diary_days.FLOOR:
+            errors.setdefault(name, []).append(diary_days.out_of_bounds(day, today) or "")
+    if errors:
+        return None, errors
     end = end or today
-    start = start or end - dt.timedelta(days=DEFAULT_DAYS - 1)
+    start = start or max(diary_days.shift(end, -(DEFAULT_DAYS - 1)), diary_days.FLOOR)
     if start > end:
         errors["from"] = ["The first day must not be after the last day."]
     elif (end - start).days + 1 > MAX_DAYS:
         errors["from"] = [f"Choose at most {MAX_DAYS:,} days."]
-    if end > today + dt.timedelta(days=diary_format.MAX_DAYS_AHEAD):
+    if end > diary_days.ceiling(today):
         errors.setdefault("to", []).append("The last day is in the future.")
     if errors:
         return None, errors

@@ -90,7 +90,14 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY"),
         "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY"),
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:reminders@fossa.invalid"),
+        # Reminders' job queue (reminders/queue.py): redis://… or sqlite:///…; unset,
+        # the clock sends in-process. Stand-in push services for tests and the bench
+        # only: "name=http://127.0.0.1:port,…" (refused in production).
+        "REMINDER_QUEUE_URL": os.environ.get("REMINDER_QUEUE_URL") or None,
+        "PUSH_DEV_ROUTES": os.environ.get("PUSH_DEV_ROUTES") or None,
         "ENTRIES_PAGE_WEEKS": 4,
     }
     config.update(overrides)
+    if production and config.get("PUSH_DEV_ROUTES"):
+        raise RuntimeError("PUSH_DEV_ROUTES sends pushes to local stand-ins; not in production")
     return config

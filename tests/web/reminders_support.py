@@ -75,7 +75,14 @@ class Delivery:
 
 @dataclass
 class PushReceiver:
+    """Listens on 127.0.0.1 and stands in for the push service named ``name``.
+
+    Endpoints are ``https://<name>/push/…`` and pass every check a real one
+    must; the app's PUSH_DEV_ROUTES sends their connections here.
+    """
+
     vapid_public_key: str
+    name: str = "push.fossa.test"
     deliveries: list[Delivery] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     hits: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -102,7 +109,8 @@ class PushReceiver:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self._server.server_port}"
+        self.origin = f"https://{self.name}"
+        self.address = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
@@ -212,10 +220,11 @@ def reminders_overrides(receiver: PushReceiver) -> dict[str, Any]:
     """App settings that send to the receiver, with the shared test VAPID key."""
     return {
         "PUSH_ALLOWED_ORIGINS": "https://fcm.googleapis.com," + receiver.origin,
+        "PUSH_DEV_ROUTES": f"{receiver.name}={receiver.address}",
         "VAPID_PRIVATE_KEY": VAPID_PRIVATE_PEM,
         "VAPID_PUBLIC_KEY": VAPID_PUBLIC,
         "VAPID_SUBJECT": "mailto:test@fossa.invalid",
-        "REMINDER_PUSH_BACKOFF": 0,
+        "REMINDER_RETRY_BASE": 1,
         "REMINDER_PUSH_TIMEOUT": 3,
     }
 

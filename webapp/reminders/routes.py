@@ -14,11 +14,12 @@ from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
 from webapp.diary.store import local_today
 from webapp.extensions import limiter
 from webapp.htmx import render_page_or_fragment, wants_fragment
-from webapp.reminders import store
+from webapp.reminders import due_times, store
 from webapp.reminders.calendar import reminder_calendar
 from webapp.reminders.cli import reminders_cli
 from webapp.reminders.delivery import send_test_notification
@@ -37,6 +38,8 @@ def _setup(state: BlueprintSetupState) -> None:
     if WORKER_SCRIPT not in scripts:
         scripts.append(WORKER_SCRIPT)
     state.app.cli.add_command(reminders_cli)
+    # next_due_at follows every change of settings or timezone, from any blueprint.
+    due_times.install(FlaskSQLAlchemySession)
 
 
 def _context(form: ReminderForm | None = None, **extra: Any) -> dict[str, Any]:

@@ -97,6 +97,16 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "PUSH_DEV_ROUTES": os.environ.get("PUSH_DEV_ROUTES") or None,
         "ENTRIES_PAGE_WEEKS": 4,
     }
+    # Tuning of the reminders' sender (reminders/delivery.py has the defaults).
+    for name in (
+        "REMINDER_BATCH_SIZE",
+        "REMINDER_CLAIM_LEASE",
+        "REMINDER_PUSH_CONCURRENCY",
+        "REMINDER_PUSH_TIMEOUT",
+        "REMINDER_RETRY_BASE",
+    ):
+        if os.environ.get(name):
+            config[name] = float(os.environ[name])
     config.update(overrides)
     if production and config.get("PUSH_DEV_ROUTES"):
         raise RuntimeError("PUSH_DEV_ROUTES sends pushes to local stand-ins; not in production")

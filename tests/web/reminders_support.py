@@ -88,6 +88,10 @@ class PushReceiver:
     hits: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def __post_init__(self) -> None:
+        # Seconds to hold each answer (after the push was taken), and a hook
+        # called with the number of requests so far (the kill test uses it).
+        self.delay = 0.0
+        self.on_request: Any = None
         self._keys: dict[str, BrowserKeys] = {}
         self._answers: dict[str, deque[int]] = defaultdict(deque)
         self._lock = threading.Lock()
@@ -99,6 +103,10 @@ class PushReceiver:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
                 status, extra = receiver._handle(self.path, dict(self.headers.items()), body)
+                if receiver.on_request is not None:
+                    receiver.on_request(sum(receiver.hits.values()))
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 self.send_response(status)
                 for name, value in extra.items():
                     self.send_header(name, value)

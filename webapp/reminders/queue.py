@@ -73,11 +73,16 @@ class ReminderQueue:
 
     def _send_batch(self) -> int:
         """The job: claim one batch due now, push it, write the results."""
-        from webapp.reminders.delivery import send_one_batch
+        from webapp.reminders.delivery import push_sender, send_one_batch
 
         with self.app.app_context():
             try:
-                report = send_one_batch(dt.datetime.now(dt.UTC), self._sender())
+                if self.immediate:
+                    # in the clock's own thread: nothing to keep between its ticks
+                    with push_sender(self.app) as sender:
+                        report = send_one_batch(dt.datetime.now(dt.UTC), sender)
+                else:
+                    report = send_one_batch(dt.datetime.now(dt.UTC), self._sender())
             finally:
                 db.session.remove()
         if report.retry_in is not None and not self.immediate:

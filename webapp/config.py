@@ -100,6 +100,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     # Tuning of the reminders' sender (reminders/delivery.py has the defaults).
     for name in (
         "REMINDER_BATCH_SIZE",
+        "REMINDER_BATCHES_IN_FLIGHT",
+        "REMINDER_BATCHES_PER_JOB",
         "REMINDER_CLAIM_LEASE",
         "REMINDER_PUSH_CONCURRENCY",
         "REMINDER_PUSH_TIMEOUT",

@@ -141,7 +141,7 @@ def test_parse_endpoint_is_strict_without_an_allowed_list() -> None:
         ("192.168.1.1", False),
         ("169.254.169.254", False),
         ("100.64.0.1", False),  # carrier-grade NAT
-        ("0.0.0.0", False),
+        ("0.0.0.0", False),  # noqa: S104 - an address to refuse, not one to bind
         ("224.0.0.1", False),
         ("::1", False),
         ("fe80::1", False),

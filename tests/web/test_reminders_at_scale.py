@@ -214,7 +214,7 @@ def test_a_quiet_minute_is_one_index_range_scan(app: Flask, receiver: PushReceiv
 
 def test_immediate_queue_sends_in_the_clocks_process(app: Flask, receiver: PushReceiver) -> None:
     """The embedded default: no REMINDER_QUEUE_URL, one process, the tick sends."""
-    app.config["REMINDER_BATCH_SIZE"] = 4
+    app.config.update(REMINDER_BATCH_SIZE=4, REMINDER_BATCHES_PER_JOB=1)
     people = [person(app, receiver, f"now{n}@example.com") for n in range(10)]
     queue = reminder_queue(app)
     assert queue.immediate
@@ -236,6 +236,7 @@ def _worker(
         "RATELIMIT_ENABLED": "0",
         "REMINDER_QUEUE_URL": queue_url,
         "REMINDER_BATCH_SIZE": "10",
+        "REMINDER_BATCHES_IN_FLIGHT": "1",
         "REMINDER_CLAIM_LEASE": "3",
         "REMINDER_RETRY_BASE": "1",
         **{name: str(overrides[name]) for name in overrides if name.startswith(("PUSH", "VAPID"))},
@@ -277,7 +278,8 @@ def test_workers_and_clocks_send_once_even_when_a_worker_is_killed_mid_batch(
     The killed worker's claimed batch comes back when its lease ends and is sent
     by the other. A push the push service had already taken when the worker died
     is the one case that can repeat (the worker never learnt it was delivered):
-    at most the killed worker's pushes in flight, here 2 threads × a batch of 10.
+    at most the killed worker's pushes in flight: here 2 threads × 1 batch in flight
+    × 10 reminders per batch.
     """
     queue_url = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
     app.config.update(REMINDER_QUEUE_URL=queue_url, REMINDER_BATCH_SIZE=10)

@@ -208,59 +208,66 @@ def retry_delay(attempts: int, base: float, retry_after: float | None) -> float:
     return min(max(delay, 1.0), RETRY_CAP_SECONDS)
 
 
-def handle_batch(
-    now: dt.datetime,
-    token: str,
-    claimed: list[Claimed],
-    sender: PushSender,
-    retry_base: float = 30.0,
-) -> BatchReport:
-    """Decide, skip or push each claimed reminder, then write every result at once."""
-    report = BatchReport(claimed=len(claimed))
+@dataclass
+class BatchPlan:
+    """A claimed batch, read and decided: what to push, and what is done without a push."""
+
+    now: dt.datetime
+    token: str
+    claimed: list[Claimed]
+    report: BatchReport
+    rules: dict[int, ReminderRule] = field(default_factory=dict)
+    due: dict[int, dt.date] = field(default_factory=dict)
+    done_days: dict[int, dt.date] = field(default_factory=dict)
+    no_device: set[int] = field(default_factory=set)
+    pushes: list[tuple[int, int]] = field(default_factory=list)  # (user_id, subscription_id)
+    outgoing: list[tuple[Target, dict[str, str], str]] = field(default_factory=list)
+
+
+def plan_batch(now: dt.datetime, token: str, claimed: list[Claimed]) -> BatchPlan:
+    """Read the batch's zones, devices and entries (two queries) and decide each reminder."""
+    plan = BatchPlan(now, token, claimed, BatchReport(claimed=len(claimed)))
     if not claimed:
-        return report
+        return plan
     zones, devices = _devices_and_zones([row.user_id for row in claimed])
-    rules: dict[int, ReminderRule] = {}
-    attempts_of = {row.user_id: row.push_attempts for row in claimed}
-    due: dict[int, dt.date] = {}
     for row in claimed:
         rule = ReminderRule(
             zones.get(row.user_id, "UTC"), row.local_time, row.days_mask, row.last_claimed_day
         )
-        rules[row.user_id] = rule
+        plan.rules[row.user_id] = rule
         day = due_day(rule, now)
         if day is not None:
-            due[row.user_id] = day
+            plan.due[row.user_id] = day
     skips = {row.user_id for row in claimed if row.skip_if_logged}
-    logged = _logged_on({uid: day for uid, day in due.items() if uid in skips})
-
-    pushes: list[tuple[int, int]] = []  # (user_id, subscription_id), in send order
-    outgoing = []
-    done_days: dict[int, dt.date] = {}
-    no_device: set[int] = set()
+    logged = _logged_on({uid: day for uid, day in plan.due.items() if uid in skips})
+    report = plan.report
     for row in claimed:
-        day = due.get(row.user_id)
+        day = plan.due.get(row.user_id)
         if day is None:
             continue
         if not devices.get(row.user_id):
             report.no_device += 1
-            no_device.add(row.user_id)
+            plan.no_device.add(row.user_id)
             continue
         report.due += 1
         if (row.user_id, day) in logged:
             report.skipped_logged += 1
-            done_days[row.user_id] = day
+            plan.done_days[row.user_id] = day
             continue
         message = reminder_message(day)
         for sub_id, target in devices[row.user_id]:
-            pushes.append((row.user_id, sub_id))
-            outgoing.append((target, message, TOPIC))
+            plan.pushes.append((row.user_id, sub_id))
+            plan.outgoing.append((target, message, TOPIC))
+    return plan
 
-    results = sender.send_many(outgoing)
+
+def finish_batch(plan: BatchPlan, results: list[PushResult], retry_base: float) -> BatchReport:
+    """Turn the push results into each row's next state and write them all at once."""
+    now, report, due, done_days = plan.now, plan.report, plan.due, plan.done_days
+    attempts_of = {row.user_id: row.push_attempts for row in plan.claimed}
     by_person: dict[int, list[tuple[int, PushResult]]] = defaultdict(list)
-    for (user_id, sub_id), result in zip(pushes, results, strict=True):
+    for (user_id, sub_id), result in zip(plan.pushes, results, strict=True):
         by_person[user_id].append((sub_id, result))
-
     delivered_to: list[int] = []
     gone: list[int] = []
     retry_at: dict[int, tuple[dt.datetime, int]] = {}
@@ -289,8 +296,8 @@ def handle_batch(
     report.gone = len(gone)
 
     results_rows = []
-    for row in claimed:
-        rule = rules[row.user_id]
+    for row in plan.claimed:
+        rule = plan.rules[row.user_id]
         last, attempts = row.last_claimed_day, 0
         if row.user_id in retry_at:
             when, attempts = retry_at[row.user_id]
@@ -299,7 +306,7 @@ def handle_batch(
                 last = done_days[row.user_id]
             # Without a device, look again tomorrow (or as soon as one is added:
             # store.save_subscription reschedules), without calling today done.
-            skip_to = due[row.user_id] if row.user_id in no_device else last
+            skip_to = due[row.user_id] if row.user_id in plan.no_device else last
             when = next_due_at(
                 ReminderRule(rule.timezone, rule.local_time, rule.days_mask, skip_to), now
             )
@@ -311,8 +318,20 @@ def handle_batch(
                 "b_attempts": attempts,
             }
         )
-    _write_results(token, results_rows, gone, delivered_to, now)
+    _write_results(plan.token, results_rows, gone, delivered_to, now)
     return report
+
+
+def handle_batch(
+    now: dt.datetime,
+    token: str,
+    claimed: list[Claimed],
+    sender: PushSender,
+    retry_base: float = 30.0,
+) -> BatchReport:
+    """Decide, skip or push each claimed reminder, then write every result at once."""
+    plan = plan_batch(now, token, claimed)
+    return finish_batch(plan, sender.send_many(plan.outgoing), retry_base)
 
 
 def _write_results(

@@ -83,7 +83,10 @@ def worker_command(threads: int) -> None:
         raise click.ClickException(
             "REMINDER_QUEUE_URL is not set: the clock sends in-process, no worker is needed"
         )
-    consumer = queue.huey.create_consumer(workers=threads, worker_type="thread", periodic=False)
+    # An idle worker looks at the queue at least every half second (Redis blocks on it).
+    consumer = queue.huey.create_consumer(
+        workers=threads, worker_type="thread", periodic=False, max_delay=0.5
+    )
     consumer.run()
 
 

@@ -10,6 +10,7 @@ batch, for whoever takes it when its lease ends).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
@@ -56,26 +57,59 @@ def push_sender(app: Flask | None = None) -> PushSender:
     )
 
 
-def _settings(app: Flask) -> tuple[int, float, float]:
+def _settings(app: Flask) -> tuple[int, float, float, int]:
     config = app.config
     return (
         int(config.get("REMINDER_BATCH_SIZE", batches.BATCH_SIZE)),
         float(config.get("REMINDER_CLAIM_LEASE", batches.LEASE_SECONDS)),
         float(config.get("REMINDER_RETRY_BASE", 30.0)),
+        int(config.get("REMINDER_BATCHES_IN_FLIGHT", 4)),
     )
 
 
-def send_one_batch(now: dt.datetime, sender: PushSender) -> BatchReport:
-    """Claim one batch due at ``now`` and handle it."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    size, lease, retry_base = _settings(app)
-    token, claimed = batches.claim_batch(now, size, lease)
+async def _drain(
+    app: Flask, sender: PushSender, now: dt.datetime | None, max_batches: int
+) -> BatchReport:
+    """Claim and push batches, several in flight, until nothing is due (or max_batches).
+
+    A batch is written as soon as its own pushes are answered; meanwhile the
+    next batches are claimed and pushed, so a few silent push services (each
+    costing one timeout) hold up only their own batch's write, not the others.
+    Database work runs on this thread between awaits, one statement at a time.
+    """
+    size, lease, retry_base, in_flight = _settings(app)
+    report = BatchReport()
+    running: set[asyncio.Task] = set()
+    started, exhausted = 0, False
+
+    async def push(plan: batches.BatchPlan) -> tuple[batches.BatchPlan, list[PushResult]]:
+        return plan, await sender.send_async(plan.outgoing)
+
     try:
-        return batches.handle_batch(now, token, claimed, sender, retry_base)
-    except Exception:
-        # The claim stays: the rows come back when the lease ends.
+        while True:
+            while not exhausted and len(running) < in_flight:
+                if max_batches and started >= max_batches:
+                    exhausted = True
+                    break
+                moment = now or dt.datetime.now(dt.UTC)
+                token, claimed = batches.claim_batch(moment, size, lease)
+                started += 1
+                if not claimed:
+                    exhausted = True
+                    break
+                plan = batches.plan_batch(moment, token, claimed)
+                running.add(asyncio.ensure_future(push(plan)))
+            if not running:
+                return report
+            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                plan, results = task.result()
+                report.add(batches.finish_batch(plan, results, retry_base))
+    except BaseException:
+        # Claims not written stay with their lease: another sender takes them after it.
         db.session.rollback()
-        log.exception("reminder batch of %d failed; retaken after the lease", len(claimed))
+        for task in running:
+            task.cancel()
         raise
 
 
@@ -84,18 +118,10 @@ def send_due_reminders(
 ) -> BatchReport:
     """Send every reminder due at ``now`` (aware; default: the real time), batch by batch."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    report = BatchReport()
     own = sender is None
     sender = sender or push_sender(app)
-    done = 0
     try:
-        while True:
-            moment = now or dt.datetime.now(dt.UTC)
-            batch = send_one_batch(moment, sender)
-            report.add(batch)
-            done += 1
-            if batch.claimed == 0 or (max_batches and done >= max_batches):
-                break
+        report = sender.run(_drain(app, sender, now, max_batches))
     finally:
         if own:
             sender.close()

@@ -16,12 +16,13 @@ is due". What is due, claimed and done lives in the database
 late job sends nothing twice and loses nothing: the next tick enqueues again.
 
 - The clock (``flask reminders run``) ticks every minute: it counts the due rows
-  (one index range scan) and enqueues one job per batch, less the jobs already
-  waiting. It never sends (except in immediate mode, where enqueuing runs the job).
-- A worker (``flask reminders worker``) runs jobs on threads; each job claims a
-  batch and pushes it concurrently. When nothing reached some people because
-  their push services were busy or down, the job schedules one delayed job for
-  the earliest retry time.
+  (one index range scan) and enqueues one job per REMINDER_BATCHES_PER_JOB
+  batches, less the jobs already waiting. It never sends (except in immediate
+  mode, where enqueuing runs the job).
+- A worker (``flask reminders worker``) runs jobs on threads; each job claims
+  batches and pushes them concurrently, several batches in flight. When nothing
+  reached some people because their push services were busy or down, the job
+  schedules one delayed job for the earliest retry time.
 
 ``REMINDER_QUEUE_URL``: ``redis://host:6379/0``, ``sqlite:///path/queue.db``,
 or unset for immediate mode.
@@ -72,23 +73,27 @@ class ReminderQueue:
         return sender
 
     def _send_batch(self) -> int:
-        """The job: claim one batch due now, push it, write the results."""
-        from webapp.reminders.delivery import push_sender, send_one_batch
+        """The job: claim and push batches due now (several in flight), write the results.
 
+        It drains at most REMINDER_BATCHES_PER_JOB batches, so that jobs stay
+        short and every worker gets a share of a busy minute.
+        """
+        from webapp.reminders.delivery import send_due_reminders
+
+        per_job = int(self.app.config.get("REMINDER_BATCHES_PER_JOB", 8))
         with self.app.app_context():
             try:
                 if self.immediate:
                     # in the clock's own thread: nothing to keep between its ticks
-                    with push_sender(self.app) as sender:
-                        report = send_one_batch(dt.datetime.now(dt.UTC), sender)
+                    report = send_due_reminders(max_batches=per_job)
                 else:
-                    report = send_one_batch(dt.datetime.now(dt.UTC), self._sender())
+                    report = send_due_reminders(sender=self._sender(), max_batches=per_job)
             finally:
                 db.session.remove()
         if report.retry_in is not None and not self.immediate:
             self.send_batch.schedule(delay=report.retry_in)
         if report.claimed:
-            log.info("batch: %s", report.summary())
+            log.info("job: %s", report.summary())
         return report.claimed
 
     def waiting(self) -> int:
@@ -105,7 +110,8 @@ class ReminderQueue:
                 db.session.remove()
         if not due:
             return 0
-        wanted = min(math.ceil(due / size), MAX_WAITING_JOBS)
+        per_job = int(self.app.config.get("REMINDER_BATCHES_PER_JOB", 8))
+        wanted = min(math.ceil(due / (size * per_job)), MAX_WAITING_JOBS)
         jobs = max(0, wanted - self.waiting())
         for _ in range(jobs):
             self.send_batch()

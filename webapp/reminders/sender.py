@@ -177,12 +177,14 @@ class PushSender:
         self._jwts: dict[str, tuple[str, float]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._session: aiohttp.ClientSession | None = None
+        self._gate: asyncio.Semaphore | None = None
 
     # -- lifecycle ----------------------------------------------------------------
 
     def _run(self, coroutine: Any) -> Any:
         if self._loop is None or self._loop.is_closed():
             self._loop = asyncio.new_event_loop()
+            self._gate = None
         return self._loop.run_until_complete(coroutine)
 
     async def _http(self) -> aiohttp.ClientSession:
@@ -240,6 +242,10 @@ class PushSender:
         """One push, now (the test notification)."""
         return self.send_many([(target, message, topic)])[0]
 
+    def run(self, coroutine: Any) -> Any:
+        """Run ``coroutine`` on this sender's loop (where ``send_async`` may be awaited)."""
+        return self._run(coroutine)
+
     def send_many(
         self, pushes: Iterable[tuple[Target, dict[str, Any], str | None]]
     ) -> list[PushResult]:
@@ -247,13 +253,16 @@ class PushSender:
         pushes = list(pushes)
         if not pushes:
             return []
-        return self._run(self._send_all(pushes))
+        return self._run(self.send_async(pushes))
 
-    async def _send_all(
+    async def send_async(
         self, pushes: list[tuple[Target, dict[str, Any], str | None]]
     ) -> list[PushResult]:
+        """The pushes, sharing the sender's ``concurrency`` with every other call in flight."""
         session = await self._http()
-        gate = asyncio.Semaphore(self.concurrency)
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self.concurrency)
+        gate = self._gate
 
         async def one(push: tuple[Target, dict[str, Any], str | None]) -> PushResult:
             async with gate:

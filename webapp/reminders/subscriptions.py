@@ -54,12 +54,15 @@ def normalise_host(text: str) -> str | None:
     """A DNS name in its ASCII form, or None for anything else (IP literals included)."""
     if not text or len(text) > 253 or any(ch in text for ch in "@[]\\%/?#:") or text.endswith("."):
         return None
-    try:
-        # UTS 46 maps full-width letters, digits and dots to ASCII first, so
-        # "１２７.０.０.１" is caught as the IP literal it becomes.
-        host = idna.encode(text, uts46=True).decode("ascii").lower()
-    except (idna.IDNAError, UnicodeError, ValueError):
-        return None
+    host = text.lower()
+    if not host.isascii() or "xn--" in host:
+        try:
+            # UTS 46 maps full-width letters, digits and dots to ASCII first, so
+            # "１２７.０.０.１" is caught as the IP literal it becomes; A-labels
+            # ("xn--…") are checked to be the encoding of a valid name.
+            host = idna.encode(text, uts46=True).decode("ascii").lower()
+        except (idna.IDNAError, UnicodeError, ValueError):
+            return None
     labels = host.split(".")
     if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
         return None

@@ -13,6 +13,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -63,54 +66,100 @@ def _settings(app: Flask) -> tuple[int, float, float, int]:
         int(config.get("REMINDER_BATCH_SIZE", batches.BATCH_SIZE)),
         float(config.get("REMINDER_CLAIM_LEASE", batches.LEASE_SECONDS)),
         float(config.get("REMINDER_RETRY_BASE", 30.0)),
-        int(config.get("REMINDER_BATCHES_IN_FLIGHT", 4)),
+        int(config.get("REMINDER_BATCHES_IN_FLIGHT", 16)),
     )
+
+
+class _DatabaseThread:
+    """One thread, with its own app context and session, for a drain's database work.
+
+    The event loop only pushes; claims and writes run here, one at a time, so a
+    statement waiting on a lock never stalls the loop (a stalled loop would read
+    answers late, time out pushes that were delivered, and send them again).
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self._context = threading.local()
+        self._pool = ThreadPoolExecutor(1, "reminders-db", self._enter, (app,))
+
+    def _enter(self, app: Flask) -> None:
+        self._context.value = app.app_context()
+        self._context.value.push()
+
+    def _leave(self) -> None:
+        db.session.remove()
+        self._context.value.pop()
+
+    async def __call__(self, function: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
+
+    def close(self) -> None:
+        if self._pool._threads:  # noqa: SLF001 - only when the thread ever started
+            self._pool.submit(self._leave).result()
+        self._pool.shutdown()
 
 
 async def _drain(
     app: Flask, sender: PushSender, now: dt.datetime | None, max_batches: int
 ) -> BatchReport:
-    """Claim and push batches, several in flight, until nothing is due (or max_batches).
+    """Claim and push batches, several open at once, until nothing is due (or max_batches).
 
-    A batch is written as soon as its own pushes are answered; meanwhile the
-    next batches are claimed and pushed, so a few silent push services (each
-    costing one timeout) hold up only their own batch's write, not the others.
-    Database work runs on this thread between awaits, one statement at a time.
+    A batch is written as soon as its own pushes are answered; meanwhile more
+    batches are claimed whenever fewer than twice ``concurrency`` pushes wait for
+    an answer, so a few silent push services (each costing one timeout) hold up
+    only their own batch's write, never the sending of the next ones.
+    REMINDER_BATCHES_IN_FLIGHT bounds the open batches.
     """
     size, lease, retry_base, in_flight = _settings(app)
     report = BatchReport()
     running: set[asyncio.Task] = set()
     started, exhausted = 0, False
+    database = _DatabaseThread(app)
+
+    def claim_and_plan(moment: dt.datetime) -> batches.BatchPlan:
+        token, claimed = batches.claim_batch(moment, size, lease)
+        return batches.plan_batch(moment, token, claimed)
+
+    def rollback() -> None:
+        db.session.rollback()
 
     async def push(plan: batches.BatchPlan) -> tuple[batches.BatchPlan, list[PushResult]]:
         return plan, await sender.send_async(plan.outgoing)
 
     try:
         while True:
-            while not exhausted and len(running) < in_flight:
+            # Claim more while the pushes waiting for an answer are few: a batch
+            # held open by a few silent push services does not stop the next.
+            while (
+                not exhausted
+                and len(running) < in_flight
+                and sender.unanswered < sender.concurrency * 2
+            ):
                 if max_batches and started >= max_batches:
                     exhausted = True
                     break
-                moment = now or dt.datetime.now(dt.UTC)
-                token, claimed = batches.claim_batch(moment, size, lease)
+                plan = await database(claim_and_plan, now or dt.datetime.now(dt.UTC))
                 started += 1
-                if not claimed:
+                if not plan.claimed:
                     exhausted = True
                     break
-                plan = batches.plan_batch(moment, token, claimed)
                 running.add(asyncio.ensure_future(push(plan)))
             if not running:
                 return report
-            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            done, running = await asyncio.wait(
+                running, timeout=0.05, return_when=asyncio.FIRST_COMPLETED
+            )
             for task in done:
                 plan, results = task.result()
-                report.add(batches.finish_batch(plan, results, retry_base))
+                report.add(await database(batches.finish_batch, plan, results, retry_base))
     except BaseException:
         # Claims not written stay with their lease: another sender takes them after it.
-        db.session.rollback()
         for task in running:
             task.cancel()
+        await database(rollback)
         raise
+    finally:
+        database.close()
 
 
 def send_due_reminders(

@@ -57,6 +57,7 @@ class ReminderQueue:
         self.huey = _make_huey(app.config.get("REMINDER_QUEUE_URL"))
         self._senders = threading.local()
         self.send_batch = self.huey.task(name="send_due_batch")(self._send_batch)
+        self.huey.on_shutdown()(self._close_sender)
 
     @property
     def immediate(self) -> bool:
@@ -71,6 +72,13 @@ class ReminderQueue:
         if sender is None:
             sender = self._senders.sender = push_sender(self.app)
         return sender
+
+    def _close_sender(self) -> None:
+        """A worker thread stops: close its kept-alive connections."""
+        sender = getattr(self._senders, "sender", None)
+        if sender is not None:
+            sender.close()
+            self._senders.sender = None
 
     def _send_batch(self) -> int:
         """The job: claim and push batches due now (several in flight), write the results.

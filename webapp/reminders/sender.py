@@ -178,6 +178,8 @@ class PushSender:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._session: aiohttp.ClientSession | None = None
         self._gate: asyncio.Semaphore | None = None
+        # Pushes handed to send_async and not answered yet (waiting or in flight).
+        self.unanswered = 0
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -264,9 +266,14 @@ class PushSender:
             self._gate = asyncio.Semaphore(self.concurrency)
         gate = self._gate
 
+        self.unanswered += len(pushes)
+
         async def one(push: tuple[Target, dict[str, Any], str | None]) -> PushResult:
-            async with gate:
-                return await self._send_one(session, *push)
+            try:
+                async with gate:
+                    return await self._send_one(session, *push)
+            finally:
+                self.unanswered -= 1
 
         return list(await asyncio.gather(*(one(push) for push in pushes)))
 

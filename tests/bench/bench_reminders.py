@@ -143,6 +143,12 @@ def serve_receiver(port_queue: multiprocessing.Queue, latency: float) -> None:
     asyncio.run(main())
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def receiver_stats(port: int) -> dict:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/stats", timeout=30) as response:
         return json.load(response)
@@ -361,6 +367,8 @@ def main() -> None:
         stats = receiver_stats(port)
     time.sleep(1.0)  # let any straggling repeat arrive before counting
     stats = receiver_stats(port)
+    cpu = sum(cpu_seconds(worker.pid) for worker in workers)
+    receiver_cpu = cpu_seconds(receiver.pid)  # type: ignore[arg-type]
     for worker in workers:
         worker.terminate()
     for worker in workers:
@@ -383,6 +391,11 @@ def main() -> None:
     )
     if lost:
         print(f"worker log tail:\n{(workdir / 'worker0.log').read_text()[-2000:]}")
+    print(
+        f"CPU: workers {cpu:.1f}s ({cpu / max(1, stats['requests']) * 1000:.2f} ms per push "
+        f"request), stand-in push service {receiver_cpu:.1f}s; load average now "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine)"
+    )
     quiet = max(quiet_before, quiet_after)
     print(
         f"RESULT people={args.people} due={args.people} sent={stats['unique']} "

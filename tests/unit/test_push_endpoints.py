@@ -157,6 +157,14 @@ def test_only_public_addresses_are_sent_to(address: str, public: bool) -> None:
     assert address_is_public(address) is public
 
 
+def _run(coroutine: object) -> object:
+    """asyncio.run on a thread of its own (the browser tests leave a loop running here)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()  # type: ignore[arg-type]
+
+
 class _FakeDns:
     """A resolver answering fixed addresses, as a name under an attacker's control would."""
 
@@ -187,12 +195,12 @@ class _FakeDns:
 def test_a_name_resolving_to_private_addresses_is_refused(addresses: list[str]) -> None:
     resolver = PublicOnlyResolver(_FakeDns(addresses))  # type: ignore[arg-type]
     with pytest.raises(RefusedAddress):
-        asyncio.run(resolver.resolve("evil.notify.windows.com", 443))
+        _run(resolver.resolve("evil.notify.windows.com", 443))
 
 
 def test_private_addresses_are_dropped_from_a_mixed_answer() -> None:
     resolver = PublicOnlyResolver(_FakeDns(["127.0.0.1", "142.250.74.106"]))  # type: ignore[arg-type]
-    found = asyncio.run(resolver.resolve("fcm.googleapis.com", 443))
+    found = _run(resolver.resolve("fcm.googleapis.com", 443))
     assert [entry["host"] for entry in found] == ["142.250.74.106"]
 
 

@@ -28,6 +28,7 @@ import logging
 import socket
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -187,7 +188,14 @@ class PushSender:
         if self._loop is None or self._loop.is_closed():
             self._loop = asyncio.new_event_loop()
             self._gate = None
-        return self._loop.run_until_complete(coroutine)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return self._loop.run_until_complete(coroutine)
+        # Called from code that runs a loop of its own (an async server worker,
+        # a test tool): run ours on a helper thread instead of inside theirs.
+        with ThreadPoolExecutor(1, "push-sender") as helper:
+            return helper.submit(self._loop.run_until_complete, coroutine).result()
 
     async def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -213,8 +221,8 @@ class PushSender:
         if self._loop is None or self._loop.is_closed():
             return
         if self._session is not None:
-            self._loop.run_until_complete(self._session.close())
-            self._session = None
+            session, self._session = self._session, None
+            self._run(session.close())
         self._loop.close()
         self._loop = None
 

@@ -99,9 +99,8 @@ def test_the_due_times_migration_backfills_next_due_at(empty_database, tmp_path)
                 )
         upgrade()
         with db.engine.connect() as connection:
-            rows = dict(
-                connection.execute(text("SELECT user_id, next_due_at FROM reminder_settings"))
-            )
+            result = connection.execute(text("SELECT user_id, next_due_at FROM reminder_settings"))
+            rows = {user_id: due for user_id, due in result}
         assert rows[2] is None
         due = rows[1] if isinstance(rows[1], dt.datetime) else dt.datetime.fromisoformat(rows[1])
         due = due.replace(tzinfo=dt.UTC) if due.tzinfo is None else due

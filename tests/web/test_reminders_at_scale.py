@@ -270,8 +270,38 @@ def _wait_for(condition: Any, seconds: float) -> bool:
     return condition()
 
 
+def _redis_url() -> str | None:
+    """TEST_REDIS_URL (CI sets it), else this machine's Redis db 6 when one answers."""
+    url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/6"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:
+        if os.environ.get("TEST_REDIS_URL") or os.environ.get("CI"):
+            raise
+        return None
+    return url
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def queue_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The real queues: a SqliteHuey file, and RedisHuey as production runs it."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+        return
+    url = _redis_url()
+    if url is None:
+        pytest.skip("no Redis here (CI always has one)")
+    from webapp.reminders.queue import _make_huey
+
+    _make_huey(url).storage.flush_all()  # only the queue's own keys
+    yield url
+    _make_huey(url).storage.flush_all()
+
+
 def test_workers_and_clocks_send_once_even_when_a_worker_is_killed_mid_batch(
-    app: Flask, receiver: PushReceiver, database_uri: str, tmp_path: Path
+    app: Flask, receiver: PushReceiver, database_uri: str, tmp_path: Path, queue_url: str
 ) -> None:
     """Two worker processes, two clocks ticking at once, SIGKILL to one worker mid-batch.
 
@@ -281,7 +311,6 @@ def test_workers_and_clocks_send_once_even_when_a_worker_is_killed_mid_batch(
     at most the killed worker's pushes in flight: here 2 threads × 1 batch in flight
     × 10 reminders per batch.
     """
-    queue_url = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
     app.config.update(REMINDER_QUEUE_URL=queue_url, REMINDER_BATCH_SIZE=10)
     people = [person(app, receiver, f"k{n}@example.com") for n in range(80)]
     receiver.delay = 0.05

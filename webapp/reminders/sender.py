@@ -275,11 +275,17 @@ class PushSender:
         gate = self._gate
 
         self.unanswered += len(pushes)
+        # A batch shares a few messages (one per local day): encode each once.
+        encoded: dict[int, bytes] = {}
+        for _target, message, _topic in pushes:
+            if id(message) not in encoded:
+                encoded[id(message)] = json.dumps(message, separators=(",", ":")).encode()
 
         async def one(push: tuple[Target, dict[str, Any], str | None]) -> PushResult:
+            target, message, topic = push
             try:
                 async with gate:
-                    return await self._send_one(session, *push)
+                    return await self._send_one(session, target, encoded[id(message)], topic)
             finally:
                 self.unanswered -= 1
 
@@ -289,7 +295,7 @@ class PushSender:
         self,
         session: aiohttp.ClientSession,
         target: Target,
-        message: dict[str, Any],
+        data: bytes,
         topic: str | None,
     ) -> PushResult:
         # Checked again at send time: the allowed list may have shrunk, and rows
@@ -299,7 +305,6 @@ class PushSender:
             log.warning("push refused: endpoint not on an allowed push service")
             return PushResult("refused", detail="endpoint not allowed")
         try:
-            data = json.dumps(message, separators=(",", ":")).encode()
             body = WebPusher(
                 {"endpoint": endpoint.url, "keys": {"p256dh": target.p256dh, "auth": target.auth}}
             ).encode(data, "aes128gcm")["body"]

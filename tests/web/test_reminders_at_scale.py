@@ -480,3 +480,30 @@ def test_the_calendar_uid_does_not_show_the_user_id(
         uids.append(uid)
         auth.logout()
     assert uids[0] != uids[1]
+
+
+def test_a_change_while_a_sender_holds_the_reminder_never_releases_it(
+    app: Flask, receiver: PushReceiver
+) -> None:
+    """Settings saved mid-send wait for that sender: no second sender can take the row."""
+    due = dt.datetime(2026, 11, 26, 19, 0, tzinfo=UTC)  # 20:00 in Berlin
+    at(due - dt.timedelta(hours=1))
+    user, subscription = person(app, receiver, "midway@example.com", "Europe/Berlin", "20:00")
+    with app.app_context():
+        token, claimed = batches.claim_batch(due, 10, 60)
+        plan = batches.plan_batch(due, token, claimed)
+        db.session.remove()
+    with app.app_context():  # the person saves a new time while the push is in flight
+        at(due + dt.timedelta(seconds=5))
+        settings = db.session.get(ReminderSettings, user.id)
+        settings.local_time = dt.time(21, 0)
+        db.session.commit()
+        assert batches.count_due(due + dt.timedelta(seconds=30)) == 0  # still held
+        db.session.remove()
+    with app.app_context(), push_sender(app) as sender:
+        report = batches.finish_batch(plan, sender.send_many(plan.outgoing), 30)
+        assert report.sent == 1
+        assert batches.claim_batch(due + dt.timedelta(hours=1, seconds=1), 10, 60)[1] == []
+    # done for the 26th, and next at the new time (21:00 in Berlin = 20:00 UTC)
+    assert next_due(app, user.id) == dt.datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
+    assert len(receiver.messages_for(subscription)) == 1

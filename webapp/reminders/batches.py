@@ -34,6 +34,7 @@ from sqlalchemy import bindparam, func, select, update
 
 from webapp.extensions import db
 from webapp.models import Entry, PushSubscription, ReminderSettings, User
+from webapp.reminders import due_times
 from webapp.reminders.due_times import next_due_at
 from webapp.reminders.schedule import ReminderRule, due_day
 from webapp.reminders.sender import PushResult, PushSender, Target
@@ -114,6 +115,7 @@ class Claimed:
     last_claimed_day: dt.date | None
     skip_if_logged: bool
     push_attempts: int
+    updated_at: dt.datetime
 
 
 def count_due(now: dt.datetime) -> int:
@@ -136,7 +138,7 @@ def claim_batch(now: dt.datetime, limit: int, lease: float) -> tuple[str, list[C
     now = _utc(now)
     picked = (
         select(table.c.user_id)
-        .where(table.c.next_due_at <= now)
+        .where(table.c.next_due_at <= now, table.c.enabled.is_(True))
         .order_by(table.c.next_due_at)
         .limit(limit)
     )
@@ -145,7 +147,11 @@ def claim_batch(now: dt.datetime, limit: int, lease: float) -> tuple[str, list[C
     statement = (
         update(table)
         .where(table.c.user_id.in_(picked.scalar_subquery()))
-        .values(next_due_at=now + dt.timedelta(seconds=lease), claim_token=token)
+        .values(
+            next_due_at=now + dt.timedelta(seconds=lease),
+            claim_token=token,
+            updated_at=table.c.updated_at,  # the person's last change, not ours
+        )
         .returning(
             table.c.user_id,
             table.c.local_time,
@@ -153,6 +159,7 @@ def claim_batch(now: dt.datetime, limit: int, lease: float) -> tuple[str, list[C
             table.c.last_claimed_day,
             table.c.skip_if_logged,
             table.c.push_attempts,
+            table.c.updated_at,
         )
     )
     rows = [Claimed(*row) for row in db.session.execute(statement)]
@@ -319,7 +326,28 @@ def finish_batch(plan: BatchPlan, results: list[PushResult], retry_base: float) 
             }
         )
     _write_results(plan.token, results_rows, gone, delivered_to, now)
+    _reschedule_changed(plan.claimed, now)
     return report
+
+
+def _reschedule_changed(claimed: list[Claimed], now: dt.datetime) -> None:
+    """Rows whose settings or timezone changed while we held them: schedule them anew.
+
+    (The change itself left them alone, so that no second sender took them.)
+    """
+    before = {row.user_id: row.updated_at for row in claimed}
+    rows = db.session.execute(
+        select(ReminderSettings.user_id, ReminderSettings.updated_at).where(
+            ReminderSettings.user_id.in_(list(before))
+        )
+    )
+    changed = [user_id for user_id, updated in rows if updated != before[user_id]]
+    for user_id in changed:
+        settings = db.session.get(ReminderSettings, user_id)
+        if settings is not None:
+            due_times.recompute(db.session, settings, now=now)
+    if changed:
+        db.session.commit()
 
 
 def handle_batch(
@@ -351,6 +379,7 @@ def _write_results(
             last_claimed_day=bindparam("b_last"),
             push_attempts=bindparam("b_attempts"),
             claim_token=None,
+            updated_at=table.c.updated_at,
         ),
         rows,
     )

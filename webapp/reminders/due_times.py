@@ -9,9 +9,12 @@ person's local day. The column is kept here, in one place:
   reminder whose time passed today unsent is due now (catch-up). Each day's
   moment is worked out with that day's UTC offset, so daylight-saving changes
   need no special run: the moment after a change is computed after it.
-- A SQLAlchemy ``before_flush`` hook recomputes it whenever a person's settings
-  (on/off, time, days, the last day done) or their timezone change, wherever in
-  the app that happens (the reminders page, the API, registration, login).
+- SQLAlchemy flush hooks recompute it whenever a person's settings (on/off,
+  time, days, the last day done) or their timezone change, wherever in the app
+  that happens (the reminders page, the API, registration, login). The write
+  skips a row a sender holds (``claim_token``): that sender sees the change
+  (``updated_at``) when it writes its results and reschedules the row then, so
+  a reminder in flight is never released to a second sender.
 - The sender (``batches.py``) sets it after each reminder it handles, and while
   it holds a row, to the moment its claim expires.
 
@@ -70,28 +73,56 @@ def _changed(obj: Any, names: tuple[str, ...]) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-def recompute(session: Session, settings: Any, timezone: str | None = None) -> None:
-    """Set ``settings.next_due_at`` from its rule at ``clock_now()``; ends any retry."""
+def value_for(settings: Any, timezone: str, now: dt.datetime) -> dt.datetime | None:
+    """What next_due_at should be for these settings at ``now`` (None when off)."""
     if not settings.enabled:
-        settings.next_due_at = None
-        settings.claim_token = None
-        settings.push_attempts = 0
-        return
-    if timezone is None:
-        from webapp.models import User
-
-        user = session.get(User, settings.user_id)
-        timezone = user.timezone if user is not None else "UTC"
+        return None
     rule = ReminderRule(
         timezone,
         settings.local_time if settings.local_time is not None else dt.time(20, 0),
         settings.days_mask if settings.days_mask is not None else 0b1111111,
         settings.last_claimed_day,
     )
-    settings.next_due_at = next_due_at(rule, clock_now())
-    # A new time or day ends any retry in progress: the new reminder starts afresh.
-    settings.claim_token = None
-    settings.push_attempts = 0
+    return next_due_at(rule, now)
+
+
+def _timezone_of(session: Session, user_id: int) -> str:
+    from webapp.models import User
+
+    user = session.get(User, user_id)
+    return user.timezone if user is not None else "UTC"
+
+
+def _guarded_update(connection: Any, user_id: int, value: dt.datetime | None) -> None:
+    """Write next_due_at unless a sender holds the row (it reschedules when it is done).
+
+    A new time or day also ends any retry in progress: the reminder starts afresh.
+    """
+    from sqlalchemy import update
+
+    from webapp.models import ReminderSettings
+
+    table = ReminderSettings.__table__
+    connection.execute(
+        update(table)
+        .where(table.c.user_id == user_id, table.c.claim_token.is_(None))
+        .values(
+            next_due_at=value.astimezone(dt.UTC) if value is not None else None,
+            push_attempts=0,
+            updated_at=table.c.updated_at,
+        )
+    )
+
+
+def recompute(
+    session: Session, settings: Any, timezone: str | None = None, now: dt.datetime | None = None
+) -> None:
+    """Reschedule ``settings`` now (a statement in the session's transaction)."""
+    session.flush()
+    zone = timezone or _timezone_of(session, settings.user_id)
+    _guarded_update(
+        session.connection(), settings.user_id, value_for(settings, zone, now or clock_now())
+    )
 
 
 _installed: set[Any] = set()
@@ -104,14 +135,36 @@ def install(session_class: Any) -> None:
     _installed.add(session_class)
 
     @event.listens_for(session_class, "before_flush")
-    def _keep_due_times(session: Session, _context: Any, _instances: Any) -> None:
+    def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
         from webapp.models import ReminderSettings, User
 
+        pending = session.info.setdefault("fossa_reschedule", {})
         for obj in list(session.new) + list(session.dirty):
             if isinstance(obj, ReminderSettings):
-                if obj in session.new or _changed(obj, _WATCHED):
-                    recompute(session, obj)
+                if obj in session.new:
+                    # a new row has no claim yet: its value goes into the INSERT
+                    zone = _timezone_of(session, obj.user_id)
+                    obj.next_due_at = value_for(obj, zone, clock_now())
+                elif _changed(obj, _WATCHED):
+                    pending[obj.user_id] = obj
             elif isinstance(obj, User) and obj not in session.new and _changed(obj, ("timezone",)):
                 settings = session.get(ReminderSettings, obj.id)
                 if settings is not None:
-                    recompute(session, settings, obj.timezone)
+                    pending[obj.id] = settings
+
+    @event.listens_for(session_class, "after_flush")
+    def _reschedule(session: Session, _context: Any) -> None:
+        pending = session.info.pop("fossa_reschedule", {})
+        from sqlalchemy import update
+
+        from webapp.models import ReminderSettings, utcnow
+
+        table = ReminderSettings.__table__
+        for user_id, settings in pending.items():
+            zone = _timezone_of(session, user_id)
+            # Marks the change for a sender holding the row, even when only the
+            # timezone (on User) changed.
+            session.connection().execute(
+                update(table).where(table.c.user_id == user_id).values(updated_at=utcnow())
+            )
+            _guarded_update(session.connection(), user_id, value_for(settings, zone, clock_now()))

@@ -507,3 +507,17 @@ def test_a_change_while_a_sender_holds_the_reminder_never_releases_it(
     # done for the 26th, and next at the new time (21:00 in Berlin = 20:00 UTC)
     assert next_due(app, user.id) == dt.datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
     assert len(receiver.messages_for(subscription)) == 1
+
+
+def test_reschedule_recomputes_every_waiting_reminder(app: Flask, receiver: PushReceiver) -> None:
+    """After a tzdata update changed a zone's rules: ``flask reminders reschedule``."""
+    at(dt.datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    user, _subscription = person(app, receiver, "tz@example.com", "Europe/Berlin", "20:00")
+    with app.app_context():
+        db.session.execute(
+            ReminderSettings.__table__.update().values(next_due_at=dt.datetime(2030, 1, 1))
+        )
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["reminders", "reschedule"])
+    assert result.exit_code == 0 and "rescheduled 1 reminders" in result.output
+    assert next_due(app, user.id) == dt.datetime(2026, 11, 26, 19, 0, tzinfo=UTC)

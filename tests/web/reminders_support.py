@@ -92,6 +92,7 @@ class PushReceiver:
         # called with the number of requests so far (the kill test uses it).
         self.delay = 0.0
         self.on_request: Any = None
+        self.connections = 0
         self._keys: dict[str, BrowserKeys] = {}
         self._answers: dict[str, deque[int]] = defaultdict(deque)
         self._lock = threading.Lock()
@@ -99,6 +100,14 @@ class PushReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            # keep-alive, as push services do (the sender reuses connections)
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                with receiver._lock:
+                    receiver.connections += 1
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)

@@ -521,3 +521,20 @@ def test_reschedule_recomputes_every_waiting_reminder(app: Flask, receiver: Push
     result = app.test_cli_runner().invoke(args=["reminders", "reschedule"])
     assert result.exit_code == 0 and "rescheduled 1 reminders" in result.output
     assert next_due(app, user.id) == dt.datetime(2026, 11, 26, 19, 0, tzinfo=UTC)
+
+
+def test_connections_to_a_push_service_are_kept_alive(app: Flask, receiver: PushReceiver) -> None:
+    from webapp.reminders.sender import Target
+
+    subscriptions = [receiver.subscription() for _ in range(30)]
+    pushes = [
+        (Target(s["endpoint"], s["keys"]["p256dh"], s["keys"]["auth"]), {"n": n}, None)
+        for n, s in enumerate(subscriptions)
+    ]
+    app.config["REMINDER_PUSH_CONCURRENCY"] = 3
+    before = receiver.connections
+    with push_sender(app) as sender:
+        first = sender.send_many(pushes[:15])
+        second = sender.send_many(pushes[15:])  # a later batch reuses them too
+    assert {r.outcome for r in first + second} == {"delivered"}
+    assert receiver.connections - before <= 3  # 30 pushes, at most 3 at once

@@ -138,29 +138,28 @@ def install(session_class: Any) -> None:
     def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
         from webapp.models import ReminderSettings, User
 
-        pending = session.info.setdefault("fossa_reschedule", {})
+        # Settings objects to reschedule once flushed (new ones included: their
+        # user row, and so the timezone, may be in the same flush).
+        pending = session.info.setdefault("fossa_reschedule", [])
         for obj in list(session.new) + list(session.dirty):
             if isinstance(obj, ReminderSettings):
-                if obj in session.new:
-                    # a new row has no claim yet: its value goes into the INSERT
-                    zone = _timezone_of(session, obj.user_id)
-                    obj.next_due_at = value_for(obj, zone, clock_now())
-                elif _changed(obj, _WATCHED):
-                    pending[obj.user_id] = obj
+                if obj in session.new or _changed(obj, _WATCHED):
+                    pending.append(obj)
             elif isinstance(obj, User) and obj not in session.new and _changed(obj, ("timezone",)):
                 settings = session.get(ReminderSettings, obj.id)
                 if settings is not None:
-                    pending[obj.id] = settings
+                    pending.append(settings)
 
     @event.listens_for(session_class, "after_flush")
     def _reschedule(session: Session, _context: Any) -> None:
-        pending = session.info.pop("fossa_reschedule", {})
+        pending = session.info.pop("fossa_reschedule", [])
         from sqlalchemy import update
 
         from webapp.models import ReminderSettings, utcnow
 
         table = ReminderSettings.__table__
-        for user_id, settings in pending.items():
+        for settings in {id(obj): obj for obj in pending}.values():
+            user_id = settings.user_id
             zone = _timezone_of(session, user_id)
             # Marks the change for a sender holding the row, even when only the
             # timezone (on User) changed.

@@ -191,12 +191,7 @@ def test_a_quiet_minute_is_one_index_range_scan(app: Flask, receiver: PushReceiv
     for n in range(5):
         person(app, receiver, f"quiet{n}@example.com")
     with app.app_context():
-        table = ReminderSettings.__table__
-        statement = (
-            db.select(db.func.count())
-            .select_from(table)
-            .where(table.c.next_due_at <= dt.datetime(2000, 1, 1, tzinfo=UTC))
-        )
+        statement = batches.first_due_statement(dt.datetime(2000, 1, 1, tzinfo=UTC))
         sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
         if db.engine.dialect.name == "postgresql":
             db.session.execute(db.text("SET LOCAL enable_seqscan = off"))

@@ -7,11 +7,15 @@ import fcntl
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import DEFAULT_INSTANCE, PROJECT_ROOT, load_config
 from webapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from webapp.security import sqlite_files
+from webapp.security.access_log import install_werkzeug_filter
+from webapp.security.boundary import BoundedJSONProvider
 
 # No inline script anywhere: scripts are files under static/. Inline style
 # attributes stay allowed for the server-drawn SVG chart only via classes.
@@ -42,11 +46,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.update(load_config(instance_path, config))
+    # Every JSON body is read with limits (depth, size, storable text): see validation.py.
+    app.json = BoundedJSONProvider(app)
     register_extensions(app)
     register_blueprints(app)
     register_health_check(app)
     register_error_pages(app)
     register_security_headers(app)
+    install_werkzeug_filter()
+    register_proxy_fix(app)
     register_template_helpers(app)
     if app.config["AUTO_MIGRATE"]:
         migrate_embedded_database(app)
@@ -65,8 +73,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        sqlite_files.make_private(app.config["SQLALCHEMY_DATABASE_URI"])
         with app.app_context():
-            _tune_sqlite(db.engine)
+            sqlite_files.tune(db.engine)
 
     from webapp.models import User
 
@@ -87,22 +96,10 @@ def register_extensions(app: Flask) -> None:
         return redirect(url_for("auth.login", next=request.full_path))
 
 
-def _tune_sqlite(engine: Any) -> None:
-    """WAL for concurrent readers, foreign keys on (SQLite has them off by default)."""
-    from sqlalchemy import event
-
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
-
-
 def register_blueprints(app: Flask) -> None:
     # Scripts the service worker imports (push handlers…): any blueprint may append.
     app.config.setdefault("WORKER_SCRIPTS", [])
+    from webapp.auth.recovery import bp as recovery_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.diary.api import bp as diary_api_bp
     from webapp.diary.routes import bp as diary_bp
@@ -115,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.share.routes import bp as share_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(recovery_bp)
     app.register_blueprint(diary_bp)
     app.register_blueprint(diary_api_bp)
     app.register_blueprint(insights_bp)
@@ -162,6 +160,14 @@ def register_error_pages(app: Flask) -> None:
         message = "Too many attempts. Please wait a minute and try again."
         if wants_json():
             return {"error": message}, 429
+        if request.blueprint in ("auth", "recovery"):
+            # The owner of an account a guesser has locked still has a way in.
+            message = (
+                "Too many attempts for now. Wait a few minutes, or set a new password "
+                "with a link sent to your email."
+            )
+            link = (url_for("recovery.forgot_password"), "Send me a link")
+            return render_template("errors/error.html", code=429, message=message, link=link), 429
         return render_template("errors/error.html", code=429, message=message), 429
 
 
@@ -170,6 +176,10 @@ def register_security_headers(app: Flask) -> None:
     def add_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # Old browsers ignore frame-ancestors; this says the same to them.
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        # No other site's window keeps a handle on ours (tabnabbing, XS-Leaks).
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
@@ -180,6 +190,14 @@ def register_security_headers(app: Flask) -> None:
         if not request.path.startswith("/static/") and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "private, no-cache"
         return response
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-* from exactly TRUSTED_PROXIES proxies, so request.remote_addr
+    is the client (for the rate limits) and url_for(_external=True) says https://."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -8,8 +8,10 @@ refuses to start.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +29,24 @@ def normalise_database_url(url: str) -> str:
 
 
 def _instance_secret(instance_path: Path, name: str) -> str:
-    """Read (or make once) a random secret kept in instance/, never in the repo."""
+    """Read (or make once) a random secret kept in instance/, never in the repo.
+
+    Several workers may start at once: each writes its candidate to a private
+    temporary file and links it into place, which only the first one manages
+    (os.link refuses an existing name). All of them then read that one key, and
+    no one ever reads a half-written file.
+    """
     instance_path.mkdir(parents=True, exist_ok=True)
     path = instance_path / name
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=f".{name}.")
+        try:
+            with os.fdopen(fd, "w") as candidate:  # mkstemp made it 0600
+                candidate.write(secrets.token_urlsafe(48))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
     return path.read_text().strip()
 
 
@@ -41,6 +55,15 @@ def _env_flag(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit() or int(value) > 10:
+        raise RuntimeError(f"{name} must be a whole number from 0 to 10")
+    return int(value)
 
 
 def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -75,10 +98,15 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 60,
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": production,
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # One store for every worker: the database unless RATELIMIT_STORAGE_URI names
+        # another (Redis); never a per-process memory store (see security/ratelimit.py).
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI"),
         "RATELIMIT_ENABLED": _env_flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # How many proxies in front set X-Forwarded-For/-Proto/-Host (0: trust none).
+        # Behind one TLS proxy, 1: links are https:// and limits see the client.
+        "TRUSTED_PROXIES": _env_int("FOSSA_TRUSTED_PROXIES", 0),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # Web Push: origins of the browsers' push services the server may POST to;
         # "*." matches one or more subdomain labels (Windows hands out many hosts).
@@ -96,6 +124,10 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "REMINDER_QUEUE_URL": os.environ.get("REMINDER_QUEUE_URL") or None,
         "PUSH_DEV_ROUTES": os.environ.get("PUSH_DEV_ROUTES") or None,
         "ENTRIES_PAGE_WEEKS": 4,
+        # Mail (password reset, notices): unset writes to instance/mail/ (see mail/sender.py).
+        "MAIL_URL": os.environ.get("MAIL_URL"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Fossa <no-reply@fossa.invalid>"),
+        "MAIL_TLS_VERIFY": _env_flag("MAIL_TLS_VERIFY", True),
     }
     # Tuning of the reminders' sender (reminders/delivery.py has the defaults).
     for name in (
@@ -112,4 +144,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     config.update(overrides)
     if production and config.get("PUSH_DEV_ROUTES"):
         raise RuntimeError("PUSH_DEV_ROUTES sends pushes to local stand-ins; not in production")
+    if not config["RATELIMIT_STORAGE_URI"]:
+        config["RATELIMIT_STORAGE_URI"] = f"fossa+db://{config['SQLALCHEMY_DATABASE_URI']}"
+    if production and config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        raise RuntimeError("RATELIMIT_STORAGE_URI=memory:// would give each worker its own limits")
     return config

@@ -12,6 +12,8 @@ from htmx_flask import Htmx
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+import webapp.security.ratelimit  # noqa: F401 - registers the fossa+db:// limits storage
+
 # Named constraints let SQLite batch migrations drop and alter them by name.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

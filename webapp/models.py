@@ -8,6 +8,7 @@ Enumerated answers are stored as short strings with CHECK constraints built from
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 from typing import Any
@@ -21,6 +22,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -82,6 +84,23 @@ class User(UserMixin, db.Model):
             return _password_hasher.verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+    def end_all_sessions(self) -> None:
+        """Every session and remember cookie of this person stops working (the caller commits)."""
+        self.session_id = _new_session_id()
+
+
+_dummy_hash: dict[int, str] = {}
+
+
+def verify_dummy_password(password: str) -> bool:
+    """The same argon2 work as a real check, for an email with no account (no timing oracle)."""
+    hasher = _password_hasher
+    if id(hasher) not in _dummy_hash:
+        _dummy_hash[id(hasher)] = hasher.hash(secrets.token_urlsafe(16))
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        hasher.verify(_dummy_hash[id(hasher)], password)
+    return False
 
 
 class Entry(db.Model):
@@ -247,8 +266,37 @@ class ShareAccess(db.Model):
     link: Mapped[ShareLink] = relationship(back_populates="accesses")
 
 
+class PasswordReset(db.Model):
+    """A "forgot password" link: single use, time-limited, only its SHA-256 stored."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RateLimitCounter(db.Model):
+    """One fixed-window counter of the rate limiter, shared by every worker and host.
+
+    Written by webapp.security.ratelimit through its own connection, never by the
+    request's session. ``expires_at`` is seconds since the epoch (UTC).
+    """
+
+    __tablename__ = "rate_limit"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
 __all__ = [
     "Entry",
+    "PasswordReset",
+    "RateLimitCounter",
     "PushSubscription",
     "ReminderSettings",
     "ShareAccess",

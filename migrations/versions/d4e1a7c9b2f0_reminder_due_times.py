@@ -1,7 +1,7 @@
 """Reminders: next_due_at (indexed), claim token and attempts; backfill next_due_at
 
 Revision ID: d4e1a7c9b2f0
-Revises: c83443b03347
+Revises: a7d2e5f10b11
 Create Date: 2026-12-01 10:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d4e1a7c9b2f0"
-down_revision = "c83443b03347"
+down_revision = "a7d2e5f10b11"
 branch_labels = None
 depends_on = None
 

@@ -92,14 +92,16 @@ def test_session_cookie_is_httponly_and_lax(client, logged_in):
     assert cookie.same_site == "Lax"
 
 
-def test_login_is_rate_limited(limited_app):
+def test_login_is_rate_limited_per_address(limited_app):
     client = limited_app.test_client()
     token = csrf_of(client, "/login")
+    # A different account each time: only the per-address limit applies.
     codes = [
         client.post(
-            "/login", data={"email": "x@example.com", "password": "nope", "csrf_token": token}
+            "/login",
+            data={"email": f"x{n}@example.com", "password": "nope", "csrf_token": token},
         ).status_code
-        for _ in range(11)
+        for n in range(11)
     ]
     assert codes[:10] == [422] * 10
     assert codes[10] == 429

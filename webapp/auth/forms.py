@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+
+from webapp.security.boundary import FossaForm
+from webapp.validation import check_timezone
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
@@ -32,7 +34,7 @@ def _new_password(label: str) -> PasswordField:
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(FossaForm):
     email = EmailField("Email", validators=_email, render_kw={"autocomplete": "email"})
     password = _new_password("Password")
     confirm = PasswordField(
@@ -45,7 +47,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(FossaForm):
     email = EmailField("Email", validators=_email, render_kw={"autocomplete": "username"})
     password = PasswordField(
         "Password",
@@ -55,7 +57,15 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me logged in on this device")
 
 
-class ChangePasswordForm(FlaskForm):
+def _revoke_links() -> BooleanField:
+    return BooleanField("Also end every share link I have given out", default=True)
+
+
+def _revoke_calendar() -> BooleanField:
+    return BooleanField("Also turn off my private calendar link", default=True)
+
+
+class ChangePasswordForm(FossaForm):
     current = PasswordField(
         "Current password",
         validators=[DataRequired("Enter your current password.")],
@@ -70,9 +80,39 @@ class ChangePasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+    # If someone else had the password, links they made would outlive it.
+    revoke_links = _revoke_links()
+    revoke_calendar = _revoke_calendar()
 
 
-class ProfileForm(FlaskForm):
+class ForgotPasswordForm(FossaForm):
+    email = EmailField("Email", validators=_email, render_kw={"autocomplete": "email"})
+
+
+class ResetPasswordForm(FossaForm):
+    password = _new_password("New password")
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[
+            DataRequired("Repeat the password."),
+            EqualTo("password", "The passwords differ."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    revoke_links = _revoke_links()
+    revoke_calendar = _revoke_calendar()
+
+
+class ChangeEmailForm(FossaForm):
+    email = EmailField("New email", validators=_email, render_kw={"autocomplete": "email"})
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired("Enter your password to confirm.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ProfileForm(FossaForm):
     display_name = StringField(
         "Your name (optional, shown on the doctor's report)",
         validators=[Length(max=100, message="Keep it to 100 characters.")],
@@ -83,15 +123,11 @@ class ProfileForm(FlaskForm):
     )
 
     def validate_timezone(self, field: StringField) -> None:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(field.data)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValidationError("Use a timezone name like Europe/Berlin.") from error
+        if check_timezone(field.data) is None:
+            raise ValidationError("Use a timezone name like Europe/Berlin.")
 
 
-class ImportForm(FlaskForm):
+class ImportForm(FossaForm):
     file = FileField(
         "A fossa-diary/1 JSON file",
         validators=[
@@ -101,7 +137,7 @@ class ImportForm(FlaskForm):
     )
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(FossaForm):
     password = PasswordField(
         "Your password",
         validators=[DataRequired("Enter your password to confirm.")],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -17,8 +16,11 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from webapp.auth.account_security import after_new_password
 from webapp.auth.forms import (
+    ChangeEmailForm,
     ChangePasswordForm,
     DeleteAccountForm,
     ImportForm,
@@ -28,22 +30,36 @@ from webapp.auth.forms import (
 )
 from webapp.diary import store
 from webapp.extensions import db, limiter
-from webapp.models import User
+from webapp.mail.sender import send_mail
+from webapp.models import User, verify_dummy_password
+from webapp.security import ratelimit, sqlite_files
+from webapp.validation import UnsafeJSON, loads_bounded, local_path
 
 bp = Blueprint("auth", __name__)
 
 # A login attempt costs an argon2 hash: limit per address, generously for people,
-# tightly for scripts guessing passwords.
-AUTH_LIMIT = "10 per minute;50 per hour"
+# tightly for scripts guessing passwords; and per account, failures only, from any
+# address, shared by the login, the password change and the account deletion.
+AUTH_LIMIT = ratelimit.ADDRESS_LIMIT
+account_limit = limiter.shared_limit(
+    ratelimit.ACCOUNT_LIMIT,
+    scope="account-password",
+    key_func=ratelimit.submitted_account,
+    deduct_when=ratelimit.failed,
+    methods=["POST"],
+)
+logged_in_account_limit = limiter.shared_limit(
+    ratelimit.ACCOUNT_LIMIT,
+    scope="account-password",
+    key_func=ratelimit.current_account,
+    deduct_when=ratelimit.failed,
+)
+IMPORT_MAX_BYTES = store.IMPORT_MAX_BYTES
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths are followed after login."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
-            return target
-    return url_for("diary.today")
+    return local_path(target, url_for("diary.today"))
 
 
 @bp.get("/")
@@ -67,16 +83,22 @@ def register() -> ResponseReturnValue:
             user = User(email=email)
             user.set_password(form.password.data)
             db.session.add(user)
-            db.session.commit()
-            login_user(user)
-            flash("Welcome to Fossa. Log how your knee is today.", "success")
-            return redirect(url_for("diary.today"))
+            try:
+                db.session.commit()
+            except IntegrityError:  # the same address, registered by a request racing this one
+                db.session.rollback()
+                form.email.errors.append("An account with this email exists. Log in instead?")
+            else:
+                login_user(user)
+                flash("Welcome to Fossa. Log how your knee is today.", "success")
+                return redirect(url_for("diary.today"))
     status = 422 if form.errors or (request.method == "POST" and form.email.errors) else 200
     return render_template("auth/register.html", form=form), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
+@account_limit
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("diary.today"))
@@ -84,7 +106,13 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).filter_by(email=email))
-        if user and user.check_password(form.password.data):
+        # An unknown email costs the same argon2 work, so timing does not tell.
+        matches = (
+            user.check_password(form.password.data)
+            if user
+            else verify_dummy_password(form.password.data)
+        )
+        if user and matches:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("That email and password do not match an account.")
@@ -94,6 +122,10 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    # Server-side: every copy of this person's session and remember cookies ends too.
+    if current_user.is_authenticated:
+        current_user.end_all_sessions()
+        db.session.commit()
     logout_user()
     # The service worker sees this header and drops the cached pages of the person.
     response = redirect(url_for("auth.login", logged_out=1), code=303)
@@ -104,7 +136,8 @@ def logout() -> ResponseReturnValue:
 def _account_forms() -> dict[str, object]:
     return {
         "profile_form": ProfileForm(obj=current_user, prefix="profile"),
-        "password_form": ChangePasswordForm(prefix="password"),
+        "email_form": ChangeEmailForm(prefix="email", formdata=None),
+        "password_form": ChangePasswordForm(prefix="password", formdata=None),
         "import_form": ImportForm(prefix="import"),
         "delete_form": DeleteAccountForm(prefix="delete"),
     }
@@ -138,18 +171,69 @@ def update_profile() -> ResponseReturnValue:
 @bp.post("/account/password")
 @login_required
 @limiter.limit(AUTH_LIMIT)
+@logged_in_account_limit
 def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm(prefix="password")
     if form.validate_on_submit():
         if current_user.check_password(form.current.data):
-            current_user.set_password(form.password.data)
+            user = current_user._get_current_object()
+            user.set_password(form.password.data)
+            after_new_password(
+                user,
+                revoke_links=bool(form.revoke_links.data),
+                revoke_calendar=bool(form.revoke_calendar.data),
+            )
             db.session.commit()
+            send_mail(user.email, "Your Fossa password was changed", "mail/password_changed.txt")
             # The session id changed: log in again here so only other devices are logged out.
-            login_user(current_user._get_current_object())
+            login_user(user)
             flash("Password changed. Other devices have been logged out.", "success")
             return redirect(url_for("auth.account"), code=303)
         form.current.errors.append("That is not your current password.")
     return _render_account(422, password_form=form)
+
+
+@bp.post("/account/email")
+@login_required
+@limiter.limit(AUTH_LIMIT)
+@logged_in_account_limit
+def change_email() -> ResponseReturnValue:
+    form = ChangeEmailForm(prefix="email")
+    if form.validate_on_submit():
+        new_email = form.email.data.strip().lower()
+        if not current_user.check_password(form.password.data):
+            form.password.errors.append("That is not your password.")
+        elif new_email == current_user.email:
+            form.email.errors.append("This is already your email address.")
+        elif db.session.scalar(select(User.id).filter_by(email=new_email)):
+            form.email.errors.append("Another account uses this email address.")
+        else:
+            old_email = current_user.email
+            current_user.email = new_email
+            db.session.commit()
+            # The old address hears of it: if this was not its owner, they know at once.
+            send_mail(
+                old_email,
+                "The email of your Fossa account was changed",
+                "mail/email_changed.txt",
+                new_email=new_email,
+            )
+            flash(f"Your email is now {new_email}.", "success")
+            return redirect(url_for("auth.account"), code=303)
+    return _render_account(422, email_form=form)
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> ResponseReturnValue:
+    """End every session and remember cookie of this person, this one included."""
+    current_user.end_all_sessions()
+    db.session.commit()
+    logout_user()
+    flash("You are logged out on every device.", "success")
+    response = redirect(url_for("auth.login"), code=303)
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @bp.get("/account/diary.json")
@@ -166,14 +250,15 @@ def download_diary() -> Response:
 
 @bp.post("/account/import")
 @login_required
+@limiter.limit("20 per hour")
 def import_diary() -> ResponseReturnValue:
     form = ImportForm(prefix="import")
     if not form.validate_on_submit():
         return _render_account(422, import_form=form)
     try:
-        document = json.load(form.file.data.stream)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        form.file.errors.append("This file is not valid JSON.")
+        document = loads_bounded(form.file.data.stream.read(IMPORT_MAX_BYTES + 1))
+    except UnsafeJSON as error:
+        form.file.errors.append(f"This file cannot be imported. {error}")
         return _render_account(422, import_form=form)
     result = store.import_diary(current_user, document, store.local_today(current_user))
     if result.errors:
@@ -191,6 +276,8 @@ def import_diary() -> ResponseReturnValue:
 
 @bp.post("/account/delete")
 @login_required
+@limiter.limit(AUTH_LIMIT)
+@logged_in_account_limit
 def delete_account() -> ResponseReturnValue:
     form = DeleteAccountForm(prefix="delete")
     if form.validate_on_submit():
@@ -200,6 +287,7 @@ def delete_account() -> ResponseReturnValue:
             # Every table refers to the user with ON DELETE CASCADE.
             db.session.delete(user)
             db.session.commit()
+            sqlite_files.checkpoint(db.engine)
             flash("Your account and all of your data have been deleted.", "success")
             response = redirect(url_for("auth.index"), code=303)
             response.headers["Clear-Site-Data"] = '"cache", "storage"'

@@ -24,7 +24,10 @@ def create_entry() -> ResponseReturnValue:
     checked = diary_format.validate_entry(payload, today=store.local_today(current_user))
     if not checked.ok:
         return jsonify({"errors": checked.errors}), 422
-    entry, created = store.save_new_entry(current_user, checked.entry)
+    try:
+        entry, created = store.save_new_entry(current_user, checked.entry)
+    except store.DayFull as full:
+        return jsonify({"errors": {"date": [str(full)]}}), 422
     return jsonify(entry.to_diary()), 201 if created else 200
 
 

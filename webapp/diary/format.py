@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from webapp.validation import parse_int, text_problem
+
 FORMAT = "fossa-diary/1"
 NOTES_MAX = 2000
 
@@ -185,17 +187,6 @@ class ValidationResult:
         return not self.errors
 
 
-def _clean_int(value: Any) -> int | None:
-    # bool is an int in Python; a JSON true is not a pain score.
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return None
-
-
 def validate_entry(data: Any, *, today: dt.date) -> ValidationResult:
     """Check one entry against fossa-diary/1 and the product's rules.
 
@@ -240,7 +231,7 @@ def validate_entry(data: Any, *, today: dt.date) -> ValidationResult:
     if raw_pain is None or raw_pain == "":
         fail("pain", "Rate the pain from 0 to 10.")
     else:
-        pain = _clean_int(raw_pain)
+        pain = parse_int(raw_pain)
         if pain is None:
             fail("pain", "Pain must be a whole number from 0 to 10.")
         elif not 0 <= pain <= 10:
@@ -283,6 +274,8 @@ def validate_entry(data: Any, *, today: dt.date) -> ValidationResult:
     if notes is not None:
         if not isinstance(notes, str):
             fail("notes", "Notes must be text.")
+        elif text_problem(notes):
+            fail("notes", text_problem(notes) or "")
         elif len(notes) > NOTES_MAX:
             fail("notes", f"Keep notes to {NOTES_MAX:,} characters (now {len(notes):,}).")
         elif notes.strip():

@@ -11,7 +11,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     Field,
@@ -25,6 +24,8 @@ from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.diary import format as diary_format
+from webapp.security.boundary import FossaForm
+from webapp.validation import parse_int
 
 YES_NO = {"yes": "Yes", "no": "No"}
 
@@ -36,11 +37,9 @@ class PainField(IntegerField):
         if not valuelist or valuelist[0] in ("", None):
             self.data = None
             return
-        try:
-            self.data = int(valuelist[0])
-        except (TypeError, ValueError) as error:
-            self.data = None
-            raise ValueError("Pain must be a whole number from 0 to 10.") from error
+        self.data = parse_int(valuelist[0])
+        if self.data is None:
+            raise ValueError("Pain must be a whole number from 0 to 10.")
 
 
 class DayField(DateField):
@@ -58,7 +57,7 @@ class ChoicesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EntryForm(FlaskForm):
+class EntryForm(FossaForm):
     """One diary entry. The yes/no questions have no default: unanswered is unknown."""
 
     id = HiddenField()

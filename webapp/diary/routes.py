@@ -20,6 +20,7 @@ from webapp.htmx import render_page_or_fragment, wants_fragment
 from webapp.insights import URGENCY_HEADLINES, client_red_flag_rules
 from webapp.insights.from_diary import findings_for, flags_by_entry, flags_raised_by
 from webapp.models import Entry
+from webapp.validation import local_path
 
 bp = Blueprint("diary", __name__)
 
@@ -67,7 +68,13 @@ def create_entry() -> ResponseReturnValue:
         return render_page_or_fragment(
             "diary/today.html", "diary/_log.html", status=422, **_today_context(form)
         )
-    entry, _created = store.save_new_entry(current_user, answers)
+    try:
+        entry, _created = store.save_new_entry(current_user, answers)
+    except store.DayFull as full:
+        form.date.errors = [*form.date.errors, str(full)]
+        return render_page_or_fragment(
+            "diary/today.html", "diary/_log.html", status=422, **_today_context(form)
+        )
     if not wants_fragment():
         flash("Saved.", "success")
         return redirect(url_for("diary.today", saved=entry.id), code=303)
@@ -118,7 +125,18 @@ def update_entry(entry_id: str) -> ResponseReturnValue:
             form=form,
             groups=DETAIL_GROUPS,
         )
-    store.update_entry(entry, answers)
+    try:
+        store.update_entry(entry, answers)
+    except store.DayFull as full:
+        form.date.errors = [*form.date.errors, str(full)]
+        return render_page_or_fragment(
+            "diary/edit.html",
+            "diary/_edit_form.html",
+            status=422,
+            entry=entry,
+            form=form,
+            groups=DETAIL_GROUPS,
+        )
     if wants_fragment():
         return render_page_or_fragment("diary/entry.html", "diary/_entry.html", entry=entry)
     flash("Entry updated.", "success")
@@ -137,7 +155,7 @@ def delete_entry(entry_id: str) -> ResponseReturnValue:
             "diary/entry.html", "diary/_deleted.html", entry_id=entry_id, day=entry.date
         )
     flash("Entry deleted.", "undo")
-    return redirect(request.form.get("next") or url_for("diary.history"), code=303)
+    return redirect(local_path(request.form.get("next"), url_for("diary.history")), code=303)
 
 
 @bp.post("/entries/undo-delete")

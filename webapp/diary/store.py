@@ -10,7 +10,6 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,16 +17,31 @@ from sqlalchemy.exc import IntegrityError
 from webapp.diary import format as diary_format
 from webapp.extensions import db
 from webapp.models import Entry, User
+from webapp.validation import zone_or_utc
+
+# Limits a person never meets but a script does: each bounds what one page costs.
+ENTRIES_PER_DAY_MAX = 50
+IMPORT_MAX_ENTRIES = 10_000
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+DAY_FULL_MESSAGE = (
+    f"This day already has {ENTRIES_PER_DAY_MAX} entries, the most one day can hold. "
+    "Edit one of them instead."
+)
+
+
+class DayFull(ValueError):
+    """The day already holds ENTRIES_PER_DAY_MAX entries."""
+
+
+def entries_on(user: User, day: dt.date) -> int:
+    query = select(db.func.count()).select_from(Entry).filter_by(user_id=user.id, date=day)
+    return db.session.scalar(query) or 0
 
 
 def local_today(user: User | None, now: dt.datetime | None = None) -> dt.date:
     """The person's own today, in their timezone (UTC when unknown)."""
     now = now or dt.datetime.now(dt.UTC)
-    try:
-        zone = ZoneInfo(user.timezone) if user and user.timezone else ZoneInfo("UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return now.astimezone(zone).date()
+    return now.astimezone(zone_or_utc(user.timezone if user else None)).date()
 
 
 def get_entry(user: User, entry_id: str) -> Entry | None:
@@ -84,6 +98,8 @@ def save_new_entry(user: User, answers: dict[str, Any]) -> tuple[Entry, bool]:
     existing = get_entry(user, entry_id)
     if existing:
         return existing, False
+    if entries_on(user, answers["date"]) >= ENTRIES_PER_DAY_MAX:
+        raise DayFull(DAY_FULL_MESSAGE)
     entry = Entry(id=entry_id, user_id=user.id)
     entry.apply(answers)
     db.session.add(entry)
@@ -101,6 +117,10 @@ def save_new_entry(user: User, answers: dict[str, Any]) -> tuple[Entry, bool]:
 
 def update_entry(entry: Entry, answers: dict[str, Any]) -> Entry:
     """Replace an entry's answers with a validated set (its id stays)."""
+    if answers["date"] != entry.date and entries_on(entry.user, answers["date"]) >= (
+        ENTRIES_PER_DAY_MAX
+    ):
+        raise DayFull(DAY_FULL_MESSAGE)
     entry.apply(answers)
     db.session.commit()
     return entry
@@ -150,6 +170,12 @@ def import_diary(user: User, document: Any, today: dt.date) -> ImportResult:
     if not isinstance(raw_entries, list):
         result.errors.append("The file has no list of entries.")
         return result
+    if len(raw_entries) > IMPORT_MAX_ENTRIES:
+        result.errors.append(
+            f"This file has {len(raw_entries):,} entries; one import takes at most "
+            f"{IMPORT_MAX_ENTRIES:,}. Split it into smaller files."
+        )
+        return result
     # An export may be re-imported after the entries were made elsewhere; dates up
     # to the file's own day are fine, and never more than a day past today.
     cleaned: list[dict[str, Any]] = []
@@ -176,6 +202,16 @@ def import_diary(user: User, document: Any, today: dt.date) -> ImportResult:
                 select(Entry.id).filter_by(user_id=user.id).where(Entry.id.in_(chunk))
             )
         )
+    new = [answers for answers in cleaned if answers["id"] not in stored]
+    full = _days_over_limit(user, new)
+    if full:
+        days = ", ".join(day.isoformat() for day in full[:3])
+        result.errors.append(
+            f"This file would put more than {ENTRIES_PER_DAY_MAX} entries on one day ({days}"
+            + (", …" if len(full) > 3 else "")
+            + "). Nothing was imported."
+        )
+        return result
     for answers in cleaned:
         if answers["id"] in stored:
             result.already_there += 1
@@ -187,3 +223,26 @@ def import_diary(user: User, document: Any, today: dt.date) -> ImportResult:
         result.added += 1
     db.session.commit()
     return result
+
+
+def _days_over_limit(user: User, new: list[dict[str, Any]]) -> list[dt.date]:
+    """The days that the new entries would fill past ENTRIES_PER_DAY_MAX."""
+    per_day: dict[dt.date, int] = {}
+    for answers in new:
+        per_day[answers["date"]] = per_day.get(answers["date"], 0) + 1
+    if not per_day:
+        return []
+    days = list(per_day)
+    stored: dict[dt.date, int] = {}
+    for start in range(0, len(days), 500):
+        stored.update(
+            db.session.execute(
+                select(Entry.date, db.func.count())
+                .filter_by(user_id=user.id)
+                .where(Entry.date.in_(days[start : start + 500]))
+                .group_by(Entry.date)
+            ).all()
+        )
+    return sorted(
+        day for day, count in per_day.items() if count + stored.get(day, 0) > ENTRIES_PER_DAY_MAX
+    )

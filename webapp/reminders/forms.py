@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.reminders.schedule import WEEKDAY_NAMES
 from webapp.reminders.settings import check_settings
+from webapp.security.boundary import FossaForm
+from webapp.validation import parse_int
 
 
 class WeekdaysField(SelectMultipleField):
@@ -21,7 +22,7 @@ class WeekdaysField(SelectMultipleField):
         """Unknown values are reported by check_settings, in the person's words."""
 
 
-class ReminderForm(FlaskForm):
+class ReminderForm(FossaForm):
     enabled = BooleanField("Send me a daily reminder")
     time = StringField("Time of day", render_kw={"type": "time", "step": "60"})
     timezone = StringField(
@@ -46,10 +47,11 @@ class ReminderForm(FlaskForm):
         parsed = self.validate_on_submit()
         days: list[int] | None = []
         for value in self.days.data or []:
-            if not str(value).isdigit():
+            day = parse_int(value)
+            if day is None or days is None:
                 days = None
-                break
-            days.append(int(value))
+                continue
+            days.append(day)
         raw = {
             "enabled": bool(self.enabled.data),
             "skip_if_logged": bool(self.skip_if_logged.data),

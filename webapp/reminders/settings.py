@@ -10,9 +10,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from webapp.reminders.schedule import days_to_mask
+from webapp.validation import check_timezone
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -38,16 +38,6 @@ def parse_time(value: Any) -> dt.time | None:
     if not match:
         return None
     return dt.time(int(match.group(1)), int(match.group(2)))
-
-
-def check_timezone(value: Any) -> str | None:
-    if not isinstance(value, str) or not value.strip() or len(value) > 64:
-        return None
-    try:
-        ZoneInfo(value.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return value.strip()
 
 
 def check_settings(raw: Any) -> CheckedSettings:

@@ -47,7 +47,10 @@ def create_link() -> ResponseReturnValue:
     clean, errors = links.validate_link_request(payload)
     if errors:
         return jsonify({"errors": errors}), 422
-    link, token = share_store.create_link(current_user, clean["days"], clean["label"])
+    try:
+        link, token = share_store.create_link(current_user, clean["days"], clean["label"])
+    except share_store.TooManyLinks as refusal:
+        return jsonify({"errors": {"link": [str(refusal)]}}), 422
     response = jsonify(
         {
             "id": link.id,

@@ -10,15 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
+from webapp.security.boundary import FossaForm
 from webapp.share import links
 from webapp.share.report_pdf import PAPERS
 from webapp.share.summary import Period, parse_period
 
 
-class ExportForm(FlaskForm):
+class ExportForm(FossaForm):
     """The range (and paper) of an export, read from the query string."""
 
     class Meta:
@@ -54,7 +54,7 @@ class ExportForm(FlaskForm):
         return {"from": self.start.data or "", "to": self.end.data or ""}
 
 
-class ShareLinkForm(FlaskForm):
+class ShareLinkForm(FossaForm):
     days = StringField(
         "Link works for (days)",
         default=str(links.DEFAULT_DAYS),

@@ -13,6 +13,8 @@ import re
 import secrets
 from typing import Any
 
+from webapp.validation import parse_int, text_problem
+
 MIN_DAYS = 1
 MAX_DAYS = 30
 DEFAULT_DAYS = 14
@@ -48,13 +50,7 @@ def validate_link_request(data: Any) -> tuple[dict[str, Any], dict[str, list[str
         if key not in {"days", "label"}:
             errors.setdefault(str(key), []).append("This is not a setting of a share link.")
     raw_days = data.get("days", DEFAULT_DAYS)
-    days: int | None = None
-    if isinstance(raw_days, bool):
-        days = None
-    elif isinstance(raw_days, int):
-        days = raw_days
-    elif isinstance(raw_days, str) and raw_days.strip().isdigit():
-        days = int(raw_days.strip())
+    days = parse_int(raw_days)
     if days is None or raw_days == "":
         errors.setdefault("days", []).append(
             f"Give the number of days as a whole number from {MIN_DAYS} to {MAX_DAYS}."
@@ -70,6 +66,8 @@ def validate_link_request(data: Any) -> tuple[dict[str, Any], dict[str, list[str
             errors.setdefault("label", []).append(
                 f"Keep the label to {LABEL_MAX} characters (now {len(raw_label.strip())})."
             )
+        elif text_problem(raw_label):
+            errors.setdefault("label", []).append(text_problem(raw_label) or "")
         elif any(ord(ch) < 32 for ch in raw_label):
             errors.setdefault("label", []).append("The label must be a single line of text.")
         else:

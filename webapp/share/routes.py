@@ -60,6 +60,15 @@ DOCTOR_HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
 }
 EXPORT_FORMATS = ("report.pdf", "diary.csv", "diary.json", "fhir.json")
+DOCTOR_ENDPOINTS = ("share.doctor_view", "share.doctor_download")
+
+
+@bp.after_request
+def keep_doctor_headers(response: Response) -> Response:
+    """Every answer under /s/ has the doctor headers, a 429 from the guess limit too."""
+    if request.endpoint in DOCTOR_ENDPOINTS:
+        response.headers.update(DOCTOR_HEADERS)
+    return response
 
 
 def _file_response(
@@ -190,7 +199,13 @@ def create_link() -> ResponseReturnValue:
         return render_page_or_fragment(
             "share/index.html", "share/_manage.html", status=422, **_manage_context(form)
         )
-    link, token = share_store.create_link(current_user, clean["days"], clean["label"])
+    try:
+        link, token = share_store.create_link(current_user, clean["days"], clean["label"])
+    except share_store.TooManyLinks as refusal:
+        form.days.errors = [str(refusal)]
+        return render_page_or_fragment(
+            "share/index.html", "share/_manage.html", status=422, **_manage_context(form)
+        )
     url = url_for("share.doctor_view", token=token, _external=True)
     new_link = {"link": link, "url": url, "qr": _qr_data_uri(url)}
     # The token exists only in this answer, so it is rendered here, not after a redirect.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
@@ -17,13 +17,49 @@ from webapp.share import links
 
 # Enough to see who looked; older openings of a link are not kept forever.
 ACCESSES_KEPT = 50
+# A person shares with a few doctors; a script making links by the thousand meets these.
+ACTIVE_LINKS_MAX = 20
+LINKS_KEPT = 100
+TOO_MANY_LINKS = (
+    f"You already have {ACTIVE_LINKS_MAX} links that work. End one you no longer need "
+    "before making another."
+)
+
+
+class TooManyLinks(ValueError):
+    """The person already has ACTIVE_LINKS_MAX working links."""
 
 
 def create_link(
     user: User, days: int, label: str | None, now: dt.datetime | None = None
 ) -> tuple[ShareLink, str]:
-    """A new link for ``user``; returns it and the token (shown once, never stored)."""
+    """A new link for ``user``; returns it and the token (shown once, never stored).
+
+    Raises TooManyLinks past ACTIVE_LINKS_MAX working links; ended links beyond the
+    newest LINKS_KEPT are dropped, so the list (and the share page) stays short.
+    """
     now = now or dt.datetime.now(dt.UTC)
+    active = db.session.scalar(
+        select(func.count())
+        .select_from(ShareLink)
+        .filter_by(user_id=user.id, revoked_at=None)
+        .where(ShareLink.expires_at > now)
+    )
+    if (active or 0) >= ACTIVE_LINKS_MAX:
+        raise TooManyLinks(TOO_MANY_LINKS)
+    kept = (
+        select(ShareLink.id)
+        .filter_by(user_id=user.id)
+        .order_by(ShareLink.created_at.desc(), ShareLink.id.desc())
+        .limit(LINKS_KEPT - 1)
+    )
+    db.session.execute(
+        delete(ShareLink).where(
+            ShareLink.user_id == user.id,
+            ShareLink.id.not_in(kept.scalar_subquery()),
+            (ShareLink.revoked_at.is_not(None)) | (ShareLink.expires_at <= now),
+        )
+    )
     token = links.new_token()
     link = ShareLink(
         user_id=user.id,

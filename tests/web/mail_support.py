@@ -1,0 +1,69 @@
+"""A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives, for the tests."""
+
+from __future__ import annotations
+
+import email
+import queue
+import re
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email.message import Message
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+class Inbox:
+    """What the server received: one parsed message per DATA."""
+
+    def __init__(self) -> None:
+        self.messages: queue.Queue[Message] = queue.Queue()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        message = email.message_from_bytes(envelope.content)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.put(message)
+        return "250 Message accepted"
+
+    def next(self, timeout: float = 10) -> Message:
+        return self.messages.get(timeout=timeout)
+
+    def empty_after(self, seconds: float) -> bool:
+        try:
+            self.messages.get(timeout=seconds)
+        except queue.Empty:
+            return True
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[Inbox, str]]:
+    """Start the server; yields its inbox and the MAIL_URL that reaches it."""
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, f"smtp://127.0.0.1:{port}"
+    finally:
+        controller.stop()
+
+
+def body_of(message: Message) -> str:
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode(message.get_content_charset() or "utf-8")
+
+
+def link_in(message: Message) -> str:
+    """The path of the first http(s) link of a plain-text mail."""
+    match = re.search(r"https?://[^/\s]+(/\S+)", body_of(message))
+    assert match, body_of(message)
+    return match.group(1)

@@ -1,0 +1,1 @@
+"""Hardening that sits at the edges of the app: input limits, rate limits, logs, headers."""

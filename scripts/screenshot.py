@@ -1,17 +1,18 @@
-"""Take the README's screenshots of Fossa at phone size (390×844) in Debian's Chromium.
+"""The screen tour: every page and main state of Fossa, phone and desktop, light and dark.
 
-Runs the app on a throwaway SQLite database, registers a person, logs a few days,
-and saves PNGs under docs/screenshots/. Usage: python scripts/screenshot.py
+Runs the app on a throwaway SQLite database, signs a person up, logs a month of a
+runner's knee (tests/browser/tour.py), then photographs each stop of the tour at
+390x844 and 1280x800 in both colour schemes into docs/screenshots/ as
+<screen>-<phone|desktop>-<light|dark>.png, plus the doctor's view and page 1 of
+the PDF report. Usage: python scripts/screenshot.py [screen-name ...]
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 import tempfile
 import threading
-import uuid
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -20,30 +21,71 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM_ARGS, PHONE  # noqa: E402
+from tests.browser.actions import PASSWORD  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS  # noqa: E402
+from tests.browser.tour import EMAIL, SCREENS, csrf_token, sign_up_with_story  # noqa: E402
 from webapp import create_app  # noqa: E402
 
-OUT = ROOT / "docs" / "screenshots"
+OUT = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "docs" / "screenshots")
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+SCHEMES = ("light", "dark")
+ZONE = "Europe/Berlin"
+LOCALE = "en-GB"
 
 
-def seed_entries(page, base: str) -> None:
-    """A fortnight of runs, through the JSON API the offline queue uses."""
-    token = page.locator("body").get_attribute("hx-headers").split('"')[3]
-    today = dt.date.today()
-    for back in range(14, 0, -1):
-        day = today - dt.timedelta(days=back)
-        entry = {
-            "id": str(uuid.uuid4()),
-            "date": day.isoformat(),
-            "pain": [2, 3, 1, 4, 3, 5, 0, 4, 5, 3, 6, 4, 5, 3][back - 1],
-            "side": "left",
-            "locations": ["center"],
-            "activity": "none" if back % 4 == 0 else "running",
-        }
-        page.request.post(f"{base}/api/entries", data=entry, headers={"X-CSRFToken": token})
+def shrink(path: Path) -> None:
+    """Keep the tour small in git: a 256-colour palette PNG looks the same for a UI."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
 
 
-def main() -> None:
+def snap(page, path: Path, full_page: bool = False) -> None:
+    page.screenshot(path=str(path), full_page=full_page)
+    shrink(path)
+
+
+def log_in(page, base: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/today")
+
+
+def name_reports(page, base: str) -> None:
+    page.goto(f"{base}/export")
+    page.get_by_label("Your name, as your doctor should read it on the report").fill("Sam Taylor")
+    page.get_by_role("button", name="Put my name on reports").click()
+    page.wait_for_url(f"{base}/export")
+
+
+def doctor_link(page, base: str) -> str:
+    page.goto(f"{base}/share")
+    response = page.request.post(
+        f"{base}/api/share-links",
+        data={"days": 7, "label": "Dr Weber"},
+        headers={"X-CSRFToken": csrf_token(page)},
+    )
+    return response.json()["url"]
+
+
+def pdf_page_one(page, base: str, path: Path) -> None:
+    """Page 1 of the PDF report as a PNG, rendered with pypdfium2."""
+    import pypdfium2
+
+    data = page.request.get(f"{base}/export/report.pdf").body()
+    document = pypdfium2.PdfDocument(data)
+    try:
+        document[0].render(scale=1.4).to_pil().save(path, optimize=True)
+        shrink(path)
+    finally:
+        document.close()
+
+
+def main(only: set[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.pop("DATABASE_URL", None)
@@ -56,29 +98,55 @@ def main() -> None:
         chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport=PHONE, device_scale_factor=2)
-            page.goto(f"{base}/register")
-            page.get_by_label("Email").fill("sam@example.com")
-            page.get_by_label("Password", exact=True).fill("a long password")
-            page.get_by_label("Repeat the password").fill("a long password")
-            page.get_by_role("button", name="Create my diary").click()
-            page.wait_for_url(f"{base}/today")
-            seed_entries(page, base)
-            page.goto(f"{base}/today")
-            page.locator("#field-pain").get_by_role("radio", name="4", exact=True).click()
-            page.get_by_role("radio", name="Left", exact=True).click()
-            page.get_by_role("checkbox", name="Centre of the hollow").click()
-            page.locator("#field-activity").get_by_role("radio", name="Running", exact=True).click()
-            page.evaluate("window.scrollTo(0, 0)")
-            page.screenshot(path=str(OUT / "today.png"))
-            page.goto(f"{base}/diary")
-            page.screenshot(path=str(OUT / "diary.png"))
-            page.goto(f"{base}/insights")
-            page.screenshot(path=str(OUT / "insights.png"))
+            setup = browser.new_context(timezone_id=ZONE, locale=LOCALE).new_page()
+            sign_up_with_story(setup, base)
+            for device, viewport in VIEWPORTS.items():
+                for scheme in SCHEMES:
+                    context = browser.new_context(
+                        viewport=viewport,
+                        device_scale_factor=1,
+                        color_scheme=scheme,
+                        is_mobile=device == "phone",
+                        has_touch=device == "phone",
+                        timezone_id=ZONE,
+                        locale=LOCALE,
+                    )
+                    page = context.new_page()
+                    signed_in = False
+                    for screen in SCREENS:
+                        if only and screen.name not in only:
+                            continue
+                        if screen.signed_in and not signed_in:
+                            log_in(page, base)
+                            signed_in = True
+                        page.goto(base + screen.path)
+                        if screen.before:
+                            screen.before(page)
+                        page.wait_for_timeout(150)
+                        name = f"{screen.name}-{device}-{scheme}.png"
+                        snap(page, OUT / name, screen.full_page)
+                    context.close()
+            # The name prompt was part of the tour; the doctor's side shows the name.
+            name_reports(setup, base)
+            if not only or "report-pdf" in only:
+                pdf_page_one(setup, base, OUT / "report-pdf-page-1.png")
+            doctor_url = doctor_link(setup, base)
+            for device, viewport in VIEWPORTS.items():
+                for scheme in SCHEMES:
+                    if only and "doctor" not in only:
+                        continue
+                    doctor = browser.new_context(
+                        viewport=viewport, device_scale_factor=1, color_scheme=scheme
+                    )
+                    view = doctor.new_page()
+                    view.goto(doctor_url)
+                    snap(view, OUT / f"doctor-{device}-{scheme}.png")
+                    doctor.close()
+            setup.context.close()
             browser.close()
         server.shutdown()
-    print(f"screenshots written to {OUT.relative_to(ROOT)}")
+    print(f"screenshots written to {OUT}")
 
 
 if __name__ == "__main__":
-    main()
+    main(set(sys.argv[1:]))

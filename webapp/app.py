@@ -201,9 +201,16 @@ def register_proxy_fix(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from webapp import labels
     from webapp.diary import format as diary_format
 
     app.jinja_env.globals["diary_format"] = diary_format
+    # The one labelling layer (webapp/labels.py): `say` for answers and codes,
+    # `words` for any value about to be printed, `evidence_line` for a finding's why.
+    app.jinja_env.globals["say"] = labels
+    app.jinja_env.filters["words"] = labels.words
+    app.jinja_env.filters["evidence_line"] = labels.evidence_line
+    app.jinja_env.filters["local_time"] = labels.moment_text
     app.jinja_env.filters["long_date"] = _long_date
 
 

@@ -111,8 +111,9 @@ def test_push_reminder_shows_and_its_actions_work(
     page.goto(f"{base}/reminders")
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     assert page.evaluate("() => sessionStorage.getItem('asked')") is None
-    page.get_by_role("button", name="Turn on").click()
+    page.get_by_role("switch", name="Daily reminder").check()
     expect(page.get_by_role("heading", name="Reminders are on")).to_be_visible()
+    expect(page.get_by_role("switch", name="Daily reminder")).to_be_checked()
     expect(page.locator(".device")).to_have_count(1)
     assert page.evaluate("() => sessionStorage.getItem('asked')") == "1"
     assert serious_violations(page) == []

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from webapp.diary.chart import build_pain_chart, pain_band
+import pytest
+
+from webapp.diary.chart import LABEL_ROOM, build_pain_chart, flag_days_of, pain_band
 
 START = dt.date(2026, 11, 1)
 
@@ -50,3 +52,45 @@ def test_summary_names_the_period_and_highest_day():
 
 def test_pain_bands_give_a_word_for_every_score():
     assert [pain_band(n) for n in (0, 3, 4, 7)] == ["none", "mild", "moderate", "severe"]
+
+
+def test_a_fitted_chart_starts_at_the_first_logged_day():
+    end = day(29)
+    entries = [{"date": day(n), "pain": 3} for n in range(20, 30)]  # ten days of a 30-day range
+    chart = build_pain_chart(entries, START, end, fit=True)
+    assert chart.start == day(20)
+    assert chart.points[0].x == chart.plot_left and chart.points[-1].x == chart.plot_right
+    # A short log still shows a week, so one day is not stretched over the whole width.
+    single = build_pain_chart([{"date": end, "pain": 2}], START, end, fit=True)
+    assert single.start == end - dt.timedelta(days=6)
+    # Without entries the chart keeps its range.
+    assert build_pain_chart([], START, end, fit=True).start == START
+
+
+@pytest.mark.parametrize("days", [7, 10, 30, 45, 90, 120, 366])
+def test_date_labels_never_collide(days):
+    end = START + dt.timedelta(days=days - 1)
+    entries = [{"date": START + dt.timedelta(days=n), "pain": n % 11} for n in range(days)]
+    chart = build_pain_chart(entries, START, end)
+    xs = [x for x, _text in chart.x_ticks]
+    assert len(xs) >= 2
+    assert all(b - a >= LABEL_ROOM for a, b in zip(xs, xs[1:], strict=False))
+    # The last label (centred on its tick) stays inside the drawing.
+    assert xs[-1] + 22 <= chart.width
+
+
+def test_activities_and_flags_are_marked_on_their_days():
+    entries = [
+        {"date": day(0), "pain": 2, "activity": "running"},
+        {"date": day(1), "pain": 0, "activity": "none"},
+        {"date": day(2), "pain": 5},
+    ]
+    chart = build_pain_chart(entries, START, day(9), flag_days={day(2), day(40)})
+    assert [(m.day, m.kind, m.text) for m in chart.activity_marks] == [
+        (day(0), "exercise", "1 Nov: Running"),
+        (day(1), "rest", "2 Nov: Rest day"),
+    ]
+    assert [m.day for m in chart.flag_marks] == [day(2)]  # a flag outside the range is not drawn
+    assert chart.summary().endswith("A warning sign was raised on 1 day.")
+    evidence = [{"evidence": [{"date": "2026-11-03"}, {"date": "2026-11-03"}, {"date": None}]}]
+    assert flag_days_of(evidence) == {day(2)}

@@ -148,14 +148,14 @@ def test_pdf_renders_findings_from_a_findings_dict():
         paper="letter",
     )
     text = pdf_text(data)
-    assert "Zoë Müller (as entered by the patient)" in text
-    assert "A lump behind the knee" in text
-    assert "Raised on: 4 Nov 2026, 9 Nov 2026" in text
+    assert "Knee pain diary: Zoë Müller" in text
+    assert "Zoë Müller (self-entered)" in text
+    assert "A lump behind the knee — raised 4 and 9 Nov 2026" in text
     assert "Advice given: Have it looked at." in text
     assert "Popliteal (Baker's) cyst (possible)" in text
     assert "For: 4 Nov 2026: A lump or fullness behind the knee: Yes" in text
     assert "Against: 9 Nov 2026: Swelling: None" in text
-    assert "A sudden jump in training (2 Nov 2026)" in text
+    assert "Contributing factors: A sudden jump in training." in text
     assert "generated 26 Nov 2026" in text
     assert "ünïcödé ✓" in text
     assert "Page 2 of 2" in text

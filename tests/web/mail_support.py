@@ -48,7 +48,8 @@ def smtp_server() -> Iterator[tuple[Inbox, str]]:
     """Start the server; yields its inbox and the MAIL_URL that reaches it."""
     inbox = Inbox()
     port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    # A generous start-up wait: on a loaded machine the default 5 s was seen to run out.
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, ready_timeout=30)
     controller.start()
     try:
         yield inbox, f"smtp://127.0.0.1:{port}"

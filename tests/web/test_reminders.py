@@ -228,7 +228,7 @@ def test_page_shows_settings_devices_and_calendar(
     client: FlaskClient, logged_in: AuthActions
 ) -> None:
     page = client.get("/reminders").get_data(as_text=True)
-    for text in ("Turn on", "Time of day", "Timezone", "Skip the reminder", "calendar link"):
+    for text in ("Daily reminder", "Time of day", "Timezone", "Skip the reminder", "calendar link"):
         assert text in page
     assert '<input checked id="skip_if_logged"' in page
     assert "js/reminders.js" in page
@@ -269,7 +269,10 @@ def test_saving_by_htmx_updates_the_status_card_too(
     assert response.status_code == 200
     assert html.lstrip().startswith('<section class="card" id="reminder-settings">')
     assert "Saved." in html
-    assert 'hx-swap-oob="true">\n  <h2>Reminders are on</h2>' in html
+    # Switched on but no device allowed notifications yet: the page does not say "on".
+    assert 'id="reminder-status" data-state="no-device" hx-swap-oob="true">' in html
+    assert "<h2>No device is set up yet</h2>" in html
+    assert "Reminders are on" not in html
 
 
 def test_bad_form_keeps_what_was_typed_and_says_why(
@@ -303,7 +306,7 @@ def test_turn_on_and_off_without_javascript(
     assert "Reminders are off" in html
     # the form's checkbox follows, swapped out of band
     assert 'id="reminder-settings" hx-swap-oob="true"' in html
-    assert 'id="enabled" name="enabled" type="checkbox" value="y">' in html
+    assert 'id="enabled" name="enabled" role="switch" type="checkbox" value="y">' in html
     with app.app_context():
         assert db.session.get(ReminderSettings, user.id).enabled is False
 

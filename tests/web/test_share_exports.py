@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
 from pathlib import Path
 
+import pypdfium2
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 from pypdf import PdfReader
@@ -31,32 +31,46 @@ def test_pdf_report_holds_the_figures_and_dates(client, diary):
     assert response.headers["Cache-Control"] == "no-store"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     flat = " ".join(text.split())
-    assert "1 Nov 2026 to 20 Nov 2026 (20 days)" in flat
-    assert "5 of 20 days (5 entries; 0 without pain)" in flat
-    assert "8/10 on 10 Nov 2026" in flat
-    assert "Typical pain 4/10" in flat  # median of 2, 3, 4, 5, 8
-    assert "Left (3 entries), Right (1 entry)" in flat
+    reader = PdfReader(io.BytesIO(response.data))
+    first = " ".join(reader.pages[0].extract_text().split())
+    # Page 1 is the whole summary: who, when, how complete, red flags first, the chart,
+    # the causes and the newest days; every entry follows from page 2.
+    assert "1 Nov – 20 Nov 2026 (20 days)" in first
+    assert "5 of 20 days (25 %)" in first
+    assert "8/10 on 10 Nov 2026" in first
+    assert "4/10 (median of daily worst)" in first  # median of 2, 3, 4, 5, 8
+    assert "Left (3 entries), Right (1 entry)" in first
+    assert first.index("Red flags") < first.index("Pain over the period")
+    assert (
+        "Signs of a deep vein thrombosis (DVT) in the calf or thigh — raised 18 Nov 2026" in first
+    )
+    assert "Advice given: Seek emergency care now." in first
+    assert "Suggested from the patient's log by Fossa, not a diagnosis" in first
+    assert "Popliteus tendinopathy" in first
+    assert "Recent entries" in first and "Tue 10 Nov 8 Left Downhill running" in first
+    assert "Page 1 of 2" in first
+    assert "your pain" not in flat.lower()
     assert "Hill reps – ouch" in flat
-    # The insights engine's findings, with their dates and the advice given.
-    assert "Signs of a deep vein thrombosis (DVT)" in flat
-    assert "Raised on: 18 Nov 2026" in flat
-    assert "Advice given: Seek emergency care now." in flat
-    assert "Suggested from the patient's log by Fossa, not a diagnosis" in flat
-    assert "Popliteus tendinopathy" in flat
-    assert "10 Nov 2026: downhill running" in flat
-    assert "Page 1 of" in flat
-    # The pages as pictures, for a person to look at (test-output/ is gitignored).
+    # The pages as pictures, for a person to look at (test-output/ is gitignored),
+    # rendered with pypdfium2 so nothing outside pip is needed.
     OUTPUT.mkdir(parents=True, exist_ok=True)
     for old in OUTPUT.glob("report-page-*.png"):
         old.unlink()
     (OUTPUT / "report.pdf").write_bytes(response.data)
-    subprocess.run(
-        ["pdftoppm", "-r", "60", "-png", str(OUTPUT / "report.pdf"), str(OUTPUT / "report-page")],
-        check=True,
-    )
-    assert len(list(OUTPUT.glob("report-page-*.png"))) == len(
-        PdfReader(io.BytesIO(response.data)).pages
-    )
+    document = pypdfium2.PdfDocument(response.data)
+    try:
+        for number, pdf_page in enumerate(document, start=1):
+            pdf_page.render(scale=1).to_pil().save(OUTPUT / f"report-page-{number}.png")
+    finally:
+        document.close()
+    assert len(list(OUTPUT.glob("report-page-*.png"))) == len(reader.pages)
+
+
+def test_pdf_times_are_in_the_patients_zone(client, diary, user, app):
+    response = client.get(f"/export/report.pdf?{RANGE}")
+    first = " ".join(PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split())
+    assert "(Europe/Berlin)" in first  # the test user's zone
+    assert "UTC" not in first
 
 
 @pytest.mark.parametrize(("paper", "width_pt"), [("a4", 595), ("letter", 612)])
@@ -157,4 +171,18 @@ def test_the_report_lists_every_flag_of_the_period_not_only_those_still_open(cli
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     flat = " ".join(text.split())
     assert "Severe pain, or pain that stops you bearing weight" in flat
-    assert "Raised on: 10 Nov 2026" in flat
+    assert "Severe pain, or pain that stops you bearing weight — raised 10 Nov 2026" in flat
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_summary_fits_on_page_one_even_for_a_busy_diary(app, client, user, logged_in, paper):
+    from tests.web.test_no_codes_shown import every_value_diary
+
+    every_value_diary(app, user)  # six red flags, three causes, every answer
+    response = client.get(f"/export/report.pdf?paper={paper}")
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.data)).pages]
+    first = pages[0]
+    for part in ("Red flags (6)", "Pain over the period", "Possible causes", "Recent entries"):
+        assert part in first, part
+    assert "follows from page 2" in first
+    assert pages[1].startswith("All entries")

@@ -248,3 +248,33 @@ def test_odd_link_ids_and_tokens_answer_404(client, logged_in):
     assert client.delete("/api/share-links/99999", headers=logged_in.headers).status_code == 404
     assert client.get("/s/" + "x" * 5000).status_code == 404
     assert client.get("/s/%00%01").status_code == 404
+
+
+def test_the_first_report_asks_for_the_patients_name(client, logged_in, user):
+    page = client.get("/export").get_data(as_text=True)
+    assert "Whose diary is this?" in page
+    empty = client.post(
+        "/report-name",
+        data={"csrf_token": logged_in.csrf, "display_name": "  ", "next": "share.export_page"},
+    )
+    assert empty.status_code == 422
+    assert "Type your name" in empty.get_data(as_text=True)
+    saved = client.post(
+        "/report-name",
+        data={
+            "csrf_token": logged_in.csrf,
+            "display_name": " Sam Weber ",
+            "next": "https://evil.example",
+        },
+    )
+    assert saved.status_code == 303 and saved.headers["Location"].endswith("/export")
+    page = client.get("/export").get_data(as_text=True)
+    assert "Whose diary is this?" not in page
+    assert "Sam Weber" in page  # the flash
+    pdf = client.get("/export/report.pdf")
+    import io
+
+    from pypdf import PdfReader
+
+    assert "Knee pain diary: Sam Weber" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "Whose diary is this?" not in client.get("/share").get_data(as_text=True)

@@ -264,14 +264,17 @@ def import_diary() -> ResponseReturnValue:
     if result.errors:
         form.file.errors.extend(result.errors)
         return _render_account(422, import_form=form)
-    flash(
-        f"Imported {result.added} entries"
-        + (
-            f"; {result.already_there} were already in your diary." if result.already_there else "."
-        ),
-        "success",
-    )
+    flash(import_summary(result.added, result.already_there), "success")
     return redirect(url_for("auth.account"), code=303)
+
+
+def import_summary(added: int, already_there: int) -> str:
+    """ "Imported 1 entry; 2 were already in your diary." — counted in words that agree."""
+    text = f"Imported {added} {'entry' if added == 1 else 'entries'}"
+    if already_there:
+        verb = "was" if already_there == 1 else "were"
+        return f"{text}; {already_there} {verb} already in your diary."
+    return text + "."
 
 
 @bp.post("/account/delete")

@@ -169,7 +169,10 @@ def label(field: str, value: Any) -> str:
     if field in ENUMS:
         return ENUMS[field].get(value, str(value))
     if field in LISTS:
-        return ", ".join(LISTS[field].get(v, str(v)) for v in value)
+        # One value of a list field (as the engine's evidence carries it) is one choice,
+        # not a sequence of letters.
+        values = [value] if isinstance(value, str) else value
+        return ", ".join(LISTS[field].get(v, str(v)) for v in values)
     if field in BOOLEANS:
         return "Yes" if value else "No"
     return str(value)

@@ -14,11 +14,16 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from webapp.diary import store
-from webapp.diary.chart import build_pain_chart
+from webapp.diary.chart import build_pain_chart, flag_days_of
 from webapp.diary.forms import DETAIL_GROUPS, EntryForm
 from webapp.htmx import render_page_or_fragment, wants_fragment
 from webapp.insights import URGENCY_HEADLINES, client_red_flag_rules
-from webapp.insights.from_diary import findings_for, flags_by_entry, flags_raised_by
+from webapp.insights.from_diary import (
+    findings_for,
+    flags_by_entry,
+    flags_raised_by,
+    red_flags_in,
+)
 from webapp.models import Entry
 from webapp.validation import local_path
 
@@ -140,7 +145,8 @@ def update_entry(entry_id: str) -> ResponseReturnValue:
     if wants_fragment():
         return render_page_or_fragment("diary/entry.html", "diary/_entry.html", entry=entry)
     flash("Entry updated.", "success")
-    return redirect(url_for("diary.history"), code=303)
+    # To the saved entry, which links back to the diary: never a dead end.
+    return redirect(url_for("diary.show_entry", entry_id=entry.id), code=303)
 
 
 @bp.post("/entries/<entry_id>/delete")
@@ -207,7 +213,14 @@ def history() -> ResponseReturnValue:
     days = days if days in CHART_RANGES else CHART_RANGES[0]
     end = _today()
     start = end - dt.timedelta(days=days - 1)
-    chart = build_pain_chart(store.entries_between(current_user, start, end), start, end)
+    # Fitted to the logged days, with the days a red flag was raised marked on it.
+    chart = build_pain_chart(
+        store.entries_between(current_user, start, end),
+        start,
+        end,
+        fit=True,
+        flag_days=flag_days_of(red_flags_in(current_user, start, end)),
+    )
     if request.args.get("range") and wants_fragment():
         return render_page_or_fragment(
             "diary/history.html", "diary/_chart.html", chart=chart, days=days, ranges=CHART_RANGES

@@ -2,7 +2,7 @@
 
 Every control works as a plain form post; htmx swaps the part that changed, and
 static/js/reminders.js adds what needs the browser: asking for permission and
-subscribing this device to Web Push after the person taps "Turn on".
+subscribing this device to Web Push after the person switches reminders on.
 """
 
 from __future__ import annotations
@@ -139,9 +139,14 @@ def send_test() -> ResponseReturnValue:
         )
     delivered = sum(result.delivered for result in results)
     if not results:
-        flash("No device is set up for reminders yet. Tap \u201cTurn on\u201d first.", "error")
+        flash(
+            "No device is set up for reminders yet. Open this page on the device that "
+            "should get them and switch reminders on there.",
+            "error",
+        )
     elif delivered:
-        flash(f"Test notification sent to {delivered} of {len(results)} devices.", "success")
+        devices = "device" if len(results) == 1 else "devices"
+        flash(f"Test notification sent to {delivered} of {len(results)} {devices}.", "success")
     else:
         flash("The test notification could not be delivered. Try again later.", "error")
     return redirect(url_for("reminders.settings"), code=303)

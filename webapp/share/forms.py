@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from wtforms import SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
 
 from webapp.security.boundary import FossaForm
 from webapp.share import links
@@ -80,3 +81,25 @@ class ShareLinkForm(FossaForm):
         self.days.errors = list(errors.get("days", []))
         self.label.errors = list(errors.get("label", []))
         return None if errors else clean
+
+
+class ReportNameForm(FossaForm):
+    """The patient's name for reports, asked for before the first report is made."""
+
+    display_name = StringField(
+        "Your name, as your doctor should read it on the report",
+        validators=[
+            DataRequired("Type your name, or leave the report without one below."),
+            Length(max=100, message="Keep it to 100 characters."),
+        ],
+        render_kw={"autocomplete": "name", "maxlength": 100},
+    )
+    next = HiddenField()
+
+    def clean_name(self) -> str | None:
+        """The name, stripped, or None with an error when it holds control characters."""
+        name = (self.display_name.data or "").strip()
+        if any(ord(ch) < 32 for ch in name):
+            self.display_name.errors = [*self.display_name.errors, "Use one line of text."]
+            return None
+        return name

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fpdf import FPDF
 from fpdf.enums import XPos
 
-from webapp.diary import format as diary_format
-from webapp.diary.chart import build_pain_chart
-from webapp.share.summary import ReportSummary, evidence_dates, evidence_text, format_pain
+from webapp import labels
+from webapp.diary.chart import build_pain_chart, fitted_start, flag_days_of
+from webapp.share.summary import ReportSummary, evidence_text, format_pain
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
 NOT_A_DIAGNOSIS = "Suggested from the patient's log by Fossa, not a diagnosis"
@@ -68,6 +69,14 @@ class _ReportPDF(FPDF):
         self.set_text_color(0, 0, 0)
 
 
+def _in_zone(moment: dt.datetime, zone: str) -> dt.datetime:
+    """``moment`` on the patient's clock (UTC when the zone is unknown)."""
+    try:
+        return moment.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment.astimezone(dt.UTC)
+
+
 def _day(value: Any) -> dt.date:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -112,63 +121,129 @@ class _Writer:
         self.para("• " + text if self.pdf.unicode_font else "- " + text, size=size, indent=indent)
 
 
-def _draw_chart(writer: _Writer, summary: ReportSummary, entries: list[dict[str, Any]]) -> None:
-    """Worst pain per day as a vector line chart with gaps for unlogged days."""
+def _draw_chart(
+    writer: _Writer,
+    summary: ReportSummary,
+    entries: list[dict[str, Any]],
+    flag_days: set[dt.date],
+    height: float = 40.0,
+) -> None:
+    """Worst pain per day, fitted to the logged days: a vector line with gaps for
+    unlogged days, a mark for each activity day and a red triangle on flagged days."""
     pdf = writer.pdf
     period = summary.period
-    height = 48.0
-    if pdf.get_y() + height + 8 > pdf.page_break_trigger:
-        pdf.add_page()
-    chart = build_pain_chart(entries, period.start, period.end, width=1000, height=1000)
+    start = fitted_start(entries, period.start, period.end)
+    chart = build_pain_chart(
+        entries, start, period.end, width=1000, height=1000, flag_days=flag_days
+    )
     left = pdf.l_margin + 8
-    right = pdf.l_margin + writer.width - 2
-    top = pdf.get_y() + 2
-    bottom = top + height - 8
-    span = max((period.end - period.start).days, 1)
+    right = pdf.l_margin + writer.width - 4
+    top = pdf.get_y() + 5
+    bottom = top + height - 12
+    span = max((period.end - start).days, 1)
 
     def x_of(day: dt.date) -> float:
-        return left + (right - left) * (day - period.start).days / span
+        return left + (right - left) * (day - start).days / span
 
     def y_of(pain: float) -> float:
         return bottom - (bottom - top) * pain / 10
 
-    pdf.set_font(pdf.font_family, "", 7)
+    pdf.set_font(pdf.font_family, "", 6.5)
     pdf.set_line_width(0.15)
     pdf.set_draw_color(*LIGHT)
+    pdf.set_text_color(*GREY)
     for value in (0, 2, 4, 6, 8, 10):
         y = y_of(value)
         pdf.line(left, y, right, y)
         pdf.set_xy(left - 8, y - 2)
         pdf.cell(6.5, 4, str(value), align="R")
-    step = 7 if span <= 45 else 14 if span <= 120 else 30 if span <= 400 else 91
-    tick = period.start
+    # One date label per 16 mm at most, so labels never collide.
+    most = max(2, int((right - left) // 16) + 1)
+    step = next(
+        (s for s in (1, 2, 3, 7, 14, 21, 28, 42, 56, 91, 182) if span // s + 1 <= most), 364
+    )
+    tick = start
     while tick <= period.end:
         x = x_of(tick)
-        pdf.line(x, bottom, x, bottom + 1.2)
-        pdf.set_xy(x - 10, bottom + 1.2)
-        pdf.cell(20, 4, f"{tick:%-d %b}" if span <= 400 else f"{tick:%b %Y}", align="C")
+        pdf.line(x, bottom + 3.2, x, bottom + 4.2)
+        pdf.set_xy(x - 10, bottom + 4.2)
+        pdf.cell(20, 3.5, f"{tick:%-d %b}" if span <= 400 else f"{tick:%b %Y}", align="C")
         tick += dt.timedelta(days=step)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(*RED)
+    pdf.set_fill_color(*RED)
+    for mark in chart.flag_marks:
+        x = x_of(mark.day)
+        pdf.set_line_width(0.15)
+        pdf.set_dash_pattern(dash=0.8, gap=0.8)
+        pdf.line(x, top - 1.5, x, bottom)
+        pdf.set_dash_pattern()
+        pdf.polygon([(x, top - 1.5), (x - 1.4, top - 4), (x + 1.4, top - 4)], style="F")
     pdf.set_draw_color(*TEAL)
+    pdf.set_fill_color(*TEAL)
+    lane = bottom + 1.8
+    for mark in chart.activity_marks:
+        x = x_of(mark.day)
+        if mark.kind == "rest":
+            pdf.set_line_width(0.2)
+            pdf.circle(x, lane, 0.6, style="D")
+        else:
+            pdf.rect(x - 0.6, lane - 0.6, 1.2, 1.2, style="F")
     pdf.set_line_width(0.5 if span <= 120 else 0.3)
     for segment in chart.segments:
         if len(segment) > 1:
             pdf.polyline([(x_of(p.day), y_of(p.pain)) for p in segment])
-    pdf.set_fill_color(*TEAL)
-    radius = 1.0 if span <= 45 else 0.7 if span <= 120 else 0.45
+    radius = 0.9 if span <= 45 else 0.65 if span <= 120 else 0.45
     for point in chart.points:
         pdf.circle(x_of(point.day), y_of(point.pain), radius, style="F")
     pdf.set_draw_color(0, 0, 0)
     pdf.set_line_width(0.2)
-    pdf.set_xy(pdf.l_margin, bottom + 6)
-    pdf.set_font(pdf.font_family, "", 8)
+    pdf.set_xy(pdf.l_margin, bottom + 8)
+    pdf.set_font(pdf.font_family, "", 7)
     pdf.set_text_color(*GREY)
-    pdf.multi_cell(
-        writer.width,
-        4,
-        pdf.text_of("Worst pain of each logged day, 0 to 10. Gaps: days with nothing logged."),
-        new_x=XPos.LMARGIN,
+    legend = (
+        f"Worst pain of each logged day (0–10), {start:%-d %b} to {period.end:%-d %b %Y}; "
+        "gaps: nothing logged. Squares under the line: exercise days, circles: rest days; "
+        "red triangles: days a red flag was raised."
     )
+    pdf.multi_cell(writer.width, 3.2, pdf.text_of(legend), new_x=XPos.LMARGIN)
     pdf.set_text_color(0, 0, 0)
+
+
+def _one_line(pdf: _ReportPDF, text: str, width: float) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` in the current font."""
+    text = pdf.text_of(text)
+    if pdf.get_string_width(text) <= width:
+        return text
+    dots = "…" if pdf.unicode_font else "..."
+    while text and pdf.get_string_width(text + dots) > width:
+        text = text[:-1]
+    return text.rstrip(" ;,") + dots
+
+
+def _facts_grid(writer: _Writer, facts: list[tuple[str, str]], columns: int = 3) -> None:
+    pdf = writer.pdf
+    width = writer.width / columns
+    for row in range(0, len(facts), columns):
+        top = pdf.get_y()
+        for col, (name, value) in enumerate(facts[row : row + columns]):
+            x = pdf.l_margin + col * width
+            pdf.set_xy(x, top)
+            pdf.set_font(pdf.font_family, "", 7)
+            pdf.set_text_color(*GREY)
+            pdf.cell(width - 2, 3.4, pdf.text_of(name))
+            pdf.set_xy(x, top + 3.4)
+            pdf.set_font(pdf.font_family, "B", 9)
+            pdf.set_text_color(0, 0, 0)
+            pdf.cell(width - 2, 4.4, _one_line(pdf, value, width - 3))
+        pdf.set_y(top + 9.2)
+
+
+def _short_period(period: Any) -> str:
+    """ "3 Sep – 1 Dec 2026" (the year once when both days share it)."""
+    if period.start.year == period.end.year:
+        return f"{period.start:%-d %b} – {period.end:%-d %b %Y}"
+    return f"{period.start:%-d %b %Y} – {period.end:%-d %b %Y}"
 
 
 def _summary_page(
@@ -178,107 +253,226 @@ def _summary_page(
     findings: dict[str, Any] | None,
     patient_name: str | None,
     generated_at: dt.datetime,
+    zone: str,
 ) -> None:
+    """Page 1: who and when, red flags first, the chart, the causes, then a day table
+    that takes the rest of the page (every entry follows on page 2)."""
     pdf = writer.pdf
     period = summary.period
-    writer.heading("Knee pain diary: summary for the clinician", size=16)
-    writer.para(
-        f"From the patient's own daily log in Fossa, generated {generated_at:%-d %b %Y %H:%M} UTC.",
-        size=8.5,
+    pdf.set_auto_page_break(auto=False, margin=18)
+    pdf.set_font(pdf.font_family, "B", 14)
+    pdf.set_text_color(*TEAL)
+    title = "Knee pain diary" + (f": {patient_name}" if patient_name else "")
+    pdf.cell(writer.width, 7, _one_line(pdf, title, writer.width), new_x=XPos.LMARGIN, new_y="NEXT")
+    pdf.set_text_color(*GREY)
+    pdf.set_font(pdf.font_family, "", 7.5)
+    pdf.cell(
+        writer.width,
+        4,
+        pdf.text_of(
+            "Self-reported daily log kept by the patient in Fossa. "
+            f"Generated {generated_at:%-d %b %Y, %H:%M} ({zone})."
+        ),
+        new_x=XPos.LMARGIN,
+        new_y="NEXT",
     )
+    pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
-    if patient_name:
-        writer.fact("Patient", f"{patient_name} (as entered by the patient)")
-    writer.fact("Period", f"{period.describe()} ({period.days} days)")
-    writer.fact(
-        "Days logged",
-        f"{summary.days_logged} of {period.days} days ({summary.entries} "
-        f"{'entry' if summary.entries == 1 else 'entries'}; "
-        f"{summary.pain_free_days} without pain)",
+    completeness = (
+        f"{summary.days_logged} of {period.days} days"
+        f" ({round(100 * summary.days_logged / period.days)} %)"
     )
-    if summary.worst:
-        writer.fact("Worst pain", f"{summary.worst.worst}/10 on {summary.worst.day:%-d %b %Y}")
-        typical = format_pain(summary.typical)
-        writer.fact("Typical pain", f"{typical}/10 (median of each day's worst)")
-    else:
-        writer.fact("Pain", "Nothing was logged in this period.")
-    writer.fact("Which knee", summary.knee_text())
+    facts = [
+        ("Patient", f"{patient_name} (self-entered)" if patient_name else "Name not given"),
+        ("Period", f"{_short_period(period)} ({period.days} days)"),
+        ("Days logged", completeness),
+        (
+            "Entries",
+            f"{summary.entries} ({summary.pain_free_days} pain-free "
+            f"{'day' if summary.pain_free_days == 1 else 'days'})",
+        ),
+        (
+            "Worst pain",
+            f"{summary.worst.worst}/10 on {summary.worst.day:%-d %b %Y}"
+            if summary.worst
+            else "Nothing logged",
+        ),
+        (
+            "Typical pain",
+            f"{format_pain(summary.typical)}/10 (median of daily worst)" if summary.worst else "–",
+        ),
+    ]
+    _facts_grid(writer, facts)
+    pdf.set_font(pdf.font_family, "", 8)
+    pdf.multi_cell(
+        writer.width, 3.8, pdf.text_of(f"Side: {summary.knee_text()}"), new_x=XPos.LMARGIN
+    )
 
-    writer.heading("Pain over the period")
-    _draw_chart(writer, summary, entries)
-
-    writer.heading("Activities and pain")
-    painful = [a for a in summary.activities if a.painful]
-    if painful:
-        for activity in painful:
-            writer.bullet(
-                f"{activity.label}: painful in {activity.painful} of {activity.entries} "
-                f"{'entry' if activity.entries == 1 else 'entries'}, worst {activity.worst}/10"
+    red_flags = (findings or {}).get("red_flags") or []
+    flag_days = flag_days_of(red_flags)
+    if findings is not None:
+        writer.heading(f"Red flags ({len(red_flags)})", size=10.5, colour=RED)
+        if not red_flags:
+            writer.para("None raised in this period.", size=8.5)
+        for flag in red_flags:
+            dates = labels.day_list(
+                (i["date"] for i in flag.get("evidence") or [] if i.get("date")), shown=6
             )
+            pdf.set_font(pdf.font_family, "B", 8.5)
+            title = str(flag.get("title") or labels.code_name(str(flag.get("code", ""))))
+            line = f"{title} — raised {dates}" if dates else title
+            pdf.cell(
+                writer.width,
+                4,
+                _one_line(pdf, line, writer.width),
+                new_x=XPos.LMARGIN,
+                new_y="NEXT",
+            )
+            if flag.get("advice"):
+                action = labels.advice_action(flag["advice"])
+                pdf.set_font(pdf.font_family, "", 7.5)
+                pdf.set_x(pdf.l_margin + 3)
+                pdf.cell(
+                    writer.width - 3,
+                    3.6,
+                    _one_line(pdf, f"Advice given: {action}.", writer.width - 3),
+                    new_x=XPos.LMARGIN,
+                    new_y="NEXT",
+                )
+
+    writer.heading("Pain over the period", size=10.5)
+    _draw_chart(writer, summary, entries, flag_days)
+
+    if findings is not None:
+        causes = (findings.get("causes") or [])[:3]
+        writer.heading("Possible causes", size=10.5)
+        pdf.set_font(pdf.font_family, "", 7.5)
+        pdf.set_text_color(*GREY)
+        pdf.cell(
+            writer.width, 3.6, pdf.text_of(NOT_A_DIAGNOSIS + "."), new_x=XPos.LMARGIN, new_y="NEXT"
+        )
+        pdf.set_text_color(0, 0, 0)
+        if not causes:
+            writer.para("The log does not point to any cause from Fossa's list yet.", size=8.5)
+        for cause in causes:
+            name = str(cause.get("name") or labels.code_name(str(cause.get("code", ""))))
+            pdf.set_font(pdf.font_family, "B", 8.5)
+            head = f"{name} ({cause.get('confidence', '')})"
+            pdf.cell(
+                writer.width,
+                4,
+                _one_line(pdf, head, writer.width),
+                new_x=XPos.LMARGIN,
+                new_y="NEXT",
+            )
+            fits = [evidence_text(i) for i in (cause.get("evidence_for") or [])[:4]]
+            against = [evidence_text(i) for i in (cause.get("evidence_against") or [])[:2]]
+            pdf.set_font(pdf.font_family, "", 7.5)
+            for prefix, items in (("For", fits), ("Against", against)):
+                if items:
+                    pdf.set_x(pdf.l_margin + 3)
+                    text = f"{prefix}: " + "; ".join(items)
+                    pdf.cell(
+                        writer.width - 3,
+                        3.5,
+                        _one_line(pdf, text, writer.width - 3),
+                        new_x=XPos.LMARGIN,
+                        new_y="NEXT",
+                    )
+        factors = findings.get("factors") or []
+        if factors:
+            pdf.set_font(pdf.font_family, "", 8)
+            names = labels.join_words(str(f.get("name") or f.get("code")) for f in factors)
+            pdf.ln(1)
+            pdf.multi_cell(
+                writer.width,
+                3.8,
+                pdf.text_of(f"Contributing factors: {names}."),
+                new_x=XPos.LMARGIN,
+            )
+
+    painful = [a for a in summary.activities if a.painful]
+    pdf.set_font(pdf.font_family, "", 8)
+    pdf.ln(1)
+    if painful:
+        text = "Activities with pain: " + "; ".join(
+            f"{a.label} {a.painful} of {a.entries} (worst {a.worst}/10)" for a in painful
+        )
     else:
-        writer.para("No activity was logged with pain in this period.")
+        text = "No activity was logged with pain in this period."
     if summary.provoked_by:
-        writer.para(
-            "Brought on by: "
-            + ", ".join(f"{label} ({count}×)" for label, count in summary.provoked_by)
+        text += ". Brought on by: " + ", ".join(
+            f"{label} ({n}×)" for label, n in summary.provoked_by
         )
+    pdf.multi_cell(writer.width, 3.8, pdf.text_of(text), new_x=XPos.LMARGIN)
 
-    if findings is None:
+    _day_table(writer, entries)
+    pdf.set_auto_page_break(auto=True, margin=18)
+
+
+DAY_HEADINGS = ("Date", "Pain", "Knee", "Activity", "Where", "Swelling", "When", "Signs recorded")
+DAY_FRACTIONS = (12, 5, 6, 14, 25, 9, 13, 24)
+
+
+def _day_table(writer: _Writer, entries: list[dict[str, Any]]) -> None:
+    """The newest entries, one line each, as many as page 1 has room for."""
+    pdf = writer.pdf
+    writer.heading("Recent entries", size=10.5)
+    if not entries:
+        writer.para("No entries in this period.", size=8.5)
         return
-    writer.heading("Red flags", colour=RED)
-    red_flags = findings.get("red_flags") or []
-    if findings.get("urgency_text"):
-        writer.para(
-            f"What Fossa told the patient: {findings['urgency_text']}", bold=bool(red_flags)
+    total = sum(DAY_FRACTIONS)
+    widths = [writer.width * f / total for f in DAY_FRACTIONS]
+    line = 3.7
+    room = pdf.page_break_trigger - pdf.get_y() - line - 4.5  # heading row and the note
+    fits = max(0, int(room // line))
+    shown = list(reversed(entries))[:fits]
+
+    def row(cells: list[str], bold: bool) -> None:
+        pdf.set_font(pdf.font_family, "B" if bold else "", 7)
+        top = pdf.get_y()
+        x = pdf.l_margin
+        for text, width in zip(cells, widths, strict=True):
+            pdf.set_xy(x, top)
+            pdf.cell(width, line, _one_line(pdf, text, width - 1))
+            x += width
+        pdf.set_draw_color(*LIGHT)
+        pdf.set_line_width(0.1)
+        pdf.line(pdf.l_margin, top + line, pdf.l_margin + writer.width, top + line)
+        pdf.set_draw_color(0, 0, 0)
+        pdf.set_y(top + line)
+
+    row(list(DAY_HEADINGS), True)
+    for entry in shown:
+        row(
+            [
+                f"{_day(entry['date']):%a %-d %b}",
+                str(entry["pain"]),
+                labels.answer("side", entry.get("side")),
+                labels.answer("activity", entry.get("activity")),
+                labels.answer("locations", entry.get("locations")),
+                labels.answer("swelling", entry.get("swelling")),
+                labels.answer("timing", entry.get("timing")),
+                ", ".join(labels.notable_signs(entry)),
+            ],
+            False,
         )
-    if not red_flags:
-        writer.para("No red flag was raised in this period.")
-    for flag in red_flags:
-        writer.para(str(flag.get("title", flag.get("code", ""))), bold=True, indent=3)
-        dates = evidence_dates(flag.get("evidence") or [])
-        if dates:
-            writer.para(f"Raised on: {dates}", indent=6, size=9)
-        if flag.get("advice"):
-            writer.para(f"Advice given: {flag['advice']}", indent=6, size=9)
-
-    writer.heading("Possible causes")
-    writer.para(f"{NOT_A_DIAGNOSIS}.", bold=True)
-    causes = findings.get("causes") or []
-    if not causes:
-        writer.para("The log does not point to any cause from Fossa's list yet.")
-    for cause in causes:
-        writer.para(
-            f"{cause.get('name', cause.get('code'))} ({cause.get('confidence', '')})",
-            bold=True,
-            indent=3,
-        )
-        for item in (cause.get("evidence_for") or [])[:6]:
-            writer.bullet("For: " + evidence_text(item), indent=6, size=8.5)
-        for item in (cause.get("evidence_against") or [])[:4]:
-            writer.bullet("Against: " + evidence_text(item), indent=6, size=8.5)
-
-    factors = findings.get("factors") or []
-    if factors:
-        writer.heading("Contributing factors")
-        for factor in factors:
-            dates = evidence_dates(factor.get("evidence") or [])
-            name = str(factor.get("name", factor.get("code")))
-            writer.bullet(name + (f" ({dates})" if dates else ""))
-    if findings.get("disclaimer"):
-        pdf.ln(2)
-        writer.para(str(findings["disclaimer"]), size=8)
+    pdf.set_font(pdf.font_family, "", 7)
+    pdf.set_text_color(*GREY)
+    rest = len(entries) - len(shown)
+    note = "Every entry, with every answer, follows from page 2."
+    if rest:
+        note = f"{rest} earlier {'entry' if rest == 1 else 'entries'} not shown here. " + note
+    pdf.cell(writer.width, 4.5, pdf.text_of(note), new_x=XPos.LMARGIN, new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
 
 
-def _other_answers(entry: dict[str, Any]) -> str:
+def _other_answers(entry: dict[str, Any], shown: tuple[str, ...] = MAIN_COLUMNS) -> str:
     """Everything the table's own columns do not show, as "label: answer" pairs."""
     parts = []
-    for field in diary_format.ANSWER_FIELDS:
-        if field in MAIN_COLUMNS or field == "notes":
-            continue
-        value = entry.get(field)
-        if value is None:
-            continue
-        parts.append(f"{diary_format.FIELD_LABELS[field]}: {diary_format.label(field, value)}")
+    for field, question, text in labels.entry_answers(entry):
+        if field not in shown:
+            parts.append(f"{question}: {text}")
     if entry.get("notes"):
         parts.append(f"Notes: {entry['notes']}")
     return "; ".join(parts)
@@ -337,12 +531,12 @@ TABLE_FRACTIONS = (14, 6, 5, 14, 10, 10, 8.5, 32)
 def _entry_row(entry: dict[str, Any]) -> list[str]:
     return [
         f"{_day(entry['date']):%a %-d %b %Y}",
-        diary_format.label("side", entry.get("side")),
+        labels.answer("side", entry.get("side")),
         str(entry["pain"]),
-        diary_format.label("locations", entry.get("locations")),
-        diary_format.label("activity", entry.get("activity")),
-        diary_format.label("timing", entry.get("timing")),
-        diary_format.label("swelling", entry.get("swelling")),
+        labels.answer("locations", entry.get("locations")),
+        labels.answer("activity", entry.get("activity")),
+        labels.answer("timing", entry.get("timing")),
+        labels.answer("swelling", entry.get("swelling")),
         _other_answers(entry),
     ]
 
@@ -399,11 +593,13 @@ def render_report_pdf(
     generated_at: dt.datetime,
     patient_name: str | None = None,
     paper: str = "a4",
+    timezone: str = "UTC",
 ) -> bytes:
-    """The report as PDF bytes; ``paper`` is "a4" or "letter"."""
+    """The report as PDF bytes; ``paper`` is "a4" or "letter"; times in ``timezone``."""
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}")
     fonts = _find_font()
+    generated_at = _in_zone(generated_at, timezone)
     footer = f"Fossa report · {summary.period.describe()} · generated {generated_at:%-d %b %Y}"
     pdf = _ReportPDF(paper, footer, unicode_font=fonts is not None)
     if fonts:
@@ -419,6 +615,6 @@ def render_report_pdf(
     pdf.add_page()
     writer = _Writer(pdf)
     inside = [e for e in entries if summary.period.start <= _day(e["date"]) <= summary.period.end]
-    _summary_page(writer, summary, inside, findings, patient_name, generated_at)
+    _summary_page(writer, summary, inside, findings, patient_name, generated_at, timezone)
     _entry_table(writer, inside)
     return bytes(pdf.output())

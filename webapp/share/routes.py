@@ -15,6 +15,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    flash,
     make_response,
     redirect,
     render_template,
@@ -25,14 +26,14 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from webapp.diary import store as diary_store
-from webapp.extensions import limiter
+from webapp.extensions import db, limiter
 from webapp.htmx import render_page_or_fragment, wants_fragment
 from webapp.models import ShareLink, User
 from webapp.share import links
 from webapp.share import store as share_store
 from webapp.share.csv_export import render_diary_csv
 from webapp.share.fhir_export import render_fhir_bundle
-from webapp.share.forms import ExportForm, ShareLinkForm
+from webapp.share.forms import ExportForm, ReportNameForm, ShareLinkForm
 from webapp.share.report import PeriodReport, build_period_report
 from webapp.share.report_pdf import NOT_A_DIAGNOSIS, render_report_pdf
 from webapp.share.summary import (
@@ -97,6 +98,7 @@ def render_export(report: PeriodReport, kind: str, paper: str = "a4") -> Respons
             generated_at=report.generated_at,
             patient_name=name,
             paper=paper,
+            timezone=report.owner.timezone or "UTC",
         )
         return _file_response(pdf, "application/pdf", f"{stem}-report.pdf", inline=True)
     if kind == "diary.csv":
@@ -160,6 +162,31 @@ def export(kind: str) -> ResponseReturnValue:
         return _export_page(form, 422)
     report = build_period_report(current_user, period)
     return render_export(report, kind, form.paper.data or "a4")
+
+
+# Where the name form may send the person back to (never an outside address).
+NAME_RETURNS = {"share.index", "share.export_page"}
+
+
+@bp.post("/report-name")
+@login_required
+def save_report_name() -> ResponseReturnValue:
+    """Save the name the reports carry; asked once, on the export and share pages."""
+    form = ReportNameForm()
+    back = form.next.data if form.next.data in NAME_RETURNS else "share.export_page"
+    name = form.clean_name() if form.validate_on_submit() else None
+    if not name:
+        template = "share/index.html" if back == "share.index" else "share/export.html"
+        context = (
+            _manage_context(ShareLinkForm(formdata=None))
+            if back == "share.index"
+            else {"form": ExportForm(formdata=None), "formats": EXPORT_FORMATS}
+        )
+        return render_template(template, name_form=form, **context), 422
+    current_user.display_name = name
+    db.session.commit()
+    flash(f"Your reports now carry the name {name}.", "success")
+    return redirect(url_for(back), code=303)
 
 
 # --- managing share links ----------------------------------------------------

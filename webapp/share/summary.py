@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
+from webapp import labels
 from webapp.diary import format as diary_format
 from webapp.diary.chart import DayPain, daily_worst
 
@@ -177,16 +178,9 @@ def evidence_text(item: dict[str, Any]) -> str:
     parts = []
     if item.get("date"):
         parts.append(_nice(item["date"]))
-    if item.get("note"):
-        parts.append(str(item["note"]))
-    elif item.get("field"):
-        field_name = item["field"]
-        wording = diary_format.FIELD_LABELS.get(field_name, field_name)
-        value = item.get("value")
-        if value is not None:
-            shown = str(value) if field_name == "pain" else diary_format.label(field_name, value)
-            wording = f"{wording}: {shown}"
-        parts.append(wording)
+    said = labels.evidence_line(item)
+    if said:
+        parts.append(said)
     return ": ".join(parts)
 
 

@@ -331,7 +331,13 @@ def test_workers_and_clocks_send_once_even_when_a_worker_is_killed_mid_batch(
 
         def all_delivered() -> bool:
             reminder_queue(app).tick()  # the clock's minute, sped up
-            return all(receiver.messages_for(sub) for _user, sub in people)
+            with app.app_context():
+                held = db.session.scalar(
+                    db.select(db.func.count()).where(ReminderSettings.claim_token.is_not(None))
+                )
+                db.session.remove()
+            # every push arrived, and the worker wrote its results
+            return held == 0 and all(receiver.messages_for(sub) for _user, sub in people)
 
         logs = tmp_path / "survivor.log"
         assert _wait_for(all_delivered, 60), logs.read_text()[-3000:]

@@ -136,6 +136,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY"),
         "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY"),
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:reminders@fossa.invalid"),
+        # Reminders' job queue (reminders/queue.py): redis://… or sqlite:///…; unset,
+        # the clock sends in-process. Stand-in push services for tests and the bench
+        # only: "name=http://127.0.0.1:port,…" (refused in production).
+        "REMINDER_QUEUE_URL": os.environ.get("REMINDER_QUEUE_URL") or None,
+        "PUSH_DEV_ROUTES": os.environ.get("PUSH_DEV_ROUTES") or None,
         "ENTRIES_PAGE_WEEKS": 4,
         # Text answers compressed when the client accepts it: Brotli, else gzip, at
         # levels that cost well under a millisecond a page (tests/bench/bench_http.py).
@@ -163,7 +168,21 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Fossa <no-reply@fossa.invalid>"),
         "MAIL_TLS_VERIFY": _env_flag("MAIL_TLS_VERIFY", True),
     }
+    # Tuning of the reminders' sender (reminders/delivery.py has the defaults).
+    for name in (
+        "REMINDER_BATCH_SIZE",
+        "REMINDER_BATCHES_IN_FLIGHT",
+        "REMINDER_BATCHES_PER_JOB",
+        "REMINDER_CLAIM_LEASE",
+        "REMINDER_PUSH_CONCURRENCY",
+        "REMINDER_PUSH_TIMEOUT",
+        "REMINDER_RETRY_BASE",
+    ):
+        if os.environ.get(name):
+            config[name] = float(os.environ[name])
     config.update(overrides)
+    if production and config.get("PUSH_DEV_ROUTES"):
+        raise RuntimeError("PUSH_DEV_ROUTES sends pushes to local stand-ins; not in production")
     if not config["RATELIMIT_STORAGE_URI"]:
         config["RATELIMIT_STORAGE_URI"] = f"fossa+db://{config['SQLALCHEMY_DATABASE_URI']}"
     if production and config["RATELIMIT_STORAGE_URI"].startswith("memory"):

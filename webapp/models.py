@@ -215,6 +215,16 @@ class ReminderSettings(db.Model):
     # The last local day a reminder was claimed for: the atomic claim updates this
     # from "before today" to today, so parallel senders send once.
     last_claimed_day: Mapped[dt.date | None] = mapped_column(Date)
+    # When this row next needs the sender (UTC): the moment of the next reminder
+    # not yet done, a retry's time, or while a sender holds it, when its claim
+    # expires. NULL when reminders are off. Kept by reminders/due_times.py on
+    # every change of settings or timezone and by the sender; the clock reads
+    # it with one index range scan.
+    next_due_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # The claim of the sender holding this row (see reminders/batches.py).
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    # Attempts so far at the current reminder, for the retry's backoff.
+    push_attempts: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     # Secret of the private calendar feed, stored hashed; None when there is none.
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     updated_at: Mapped[dt.datetime] = mapped_column(

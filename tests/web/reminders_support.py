@@ -75,12 +75,24 @@ class Delivery:
 
 @dataclass
 class PushReceiver:
+    """Listens on 127.0.0.1 and stands in for the push service named ``name``.
+
+    Endpoints are ``https://<name>/push/…`` and pass every check a real one
+    must; the app's PUSH_DEV_ROUTES sends their connections here.
+    """
+
     vapid_public_key: str
+    name: str = "push.fossa.test"
     deliveries: list[Delivery] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     hits: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def __post_init__(self) -> None:
+        # Seconds to hold each answer (after the push was taken), and a hook
+        # called with the number of requests so far (the kill test uses it).
+        self.delay = 0.0
+        self.on_request: Any = None
+        self.connections = 0
         self._keys: dict[str, BrowserKeys] = {}
         self._answers: dict[str, deque[int]] = defaultdict(deque)
         self._lock = threading.Lock()
@@ -88,10 +100,22 @@ class PushReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            # keep-alive, as push services do (the sender reuses connections)
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                with receiver._lock:
+                    receiver.connections += 1
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
                 status, extra = receiver._handle(self.path, dict(self.headers.items()), body)
+                if receiver.on_request is not None:
+                    receiver.on_request(sum(receiver.hits.values()))
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 self.send_response(status)
                 for name, value in extra.items():
                     self.send_header(name, value)
@@ -102,7 +126,8 @@ class PushReceiver:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self._server.server_port}"
+        self.origin = f"https://{self.name}"
+        self.address = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
@@ -212,10 +237,11 @@ def reminders_overrides(receiver: PushReceiver) -> dict[str, Any]:
     """App settings that send to the receiver, with the shared test VAPID key."""
     return {
         "PUSH_ALLOWED_ORIGINS": "https://fcm.googleapis.com," + receiver.origin,
+        "PUSH_DEV_ROUTES": f"{receiver.name}={receiver.address}",
         "VAPID_PRIVATE_KEY": VAPID_PRIVATE_PEM,
         "VAPID_PUBLIC_KEY": VAPID_PUBLIC,
         "VAPID_SUBJECT": "mailto:test@fossa.invalid",
-        "REMINDER_PUSH_BACKOFF": 0,
+        "REMINDER_RETRY_BASE": 1,
         "REMINDER_PUSH_TIMEOUT": 3,
     }
 

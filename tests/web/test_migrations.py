@@ -61,3 +61,51 @@ def test_first_run_creates_the_embedded_database(tmp_path, monkeypatch):
     with app.app_context():
         assert "entry" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_the_due_times_migration_backfills_next_due_at(empty_database, tmp_path):
+    """Rows from before next_due_at get the moment of their next reminder not yet done."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": empty_database,
+            "SECRET_KEY": "test",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "AUTO_MIGRATE": False,
+        }
+    )
+    with app.app_context():
+        upgrade(revision="c83443b03347")
+        now = dt.datetime.now(dt.UTC)
+        with db.engine.begin() as connection:
+            for user_id, enabled in ((1, True), (2, False)):
+                connection.execute(
+                    text(
+                        'INSERT INTO "user" (id, email, password_hash, session_id, timezone,'
+                        " created_at) VALUES (:id, :email, 'x', :sid, 'Asia/Tokyo', :now)"
+                    ),
+                    {"id": user_id, "email": f"u{user_id}@example.com", "sid": f"s{user_id}",
+                     "now": now},
+                )  # fmt: skip
+                connection.execute(
+                    text(
+                        "INSERT INTO reminder_settings (user_id, enabled, local_time, days_mask,"
+                        " skip_if_logged, updated_at) VALUES (:id, :on, '07:15:00', 127, :on, :now)"
+                    ),
+                    {"id": user_id, "on": enabled, "now": now},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            result = connection.execute(text("SELECT user_id, next_due_at FROM reminder_settings"))
+            rows = {user_id: due for user_id, due in result}
+        assert rows[2] is None
+        due = rows[1] if isinstance(rows[1], dt.datetime) else dt.datetime.fromisoformat(rows[1])
+        due = due.replace(tzinfo=dt.UTC) if due.tzinfo is None else due
+        # 07:15 in Tokyo (UTC+9) is 22:15 UTC the day before; today's or tomorrow's
+        assert (due.hour, due.minute) == (22, 15)
+        assert now - dt.timedelta(days=1) <= due <= now + dt.timedelta(days=1)
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -26,6 +26,7 @@ from tests.web.reminders_support import (
 )
 from webapp.extensions import db
 from webapp.models import PushSubscription, ReminderSettings, User
+from webapp.reminders import due_times
 from webapp.reminders.delivery import push_sender, send_due_reminders
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,20 @@ SETTINGS = {
 }
 # Thursday 2026-11-26, 20:00 in Berlin.
 DUE = dt.datetime(2026, 11, 26, 19, 0, tzinfo=dt.UTC)
+EARLY = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def reminders_set_up_long_ago() -> Iterator[None]:
+    """Settings made in these tests count as made before the moments they run at.
+
+    The tests send at chosen moments of 2026 (``send_due_reminders(now)``);
+    next_due_at of settings saved meanwhile is worked out from this clock, so a
+    reminder set up "now" is due from the first of those moments on.
+    """
+    due_times.set_clock(EARLY)
+    yield
+    due_times.set_clock(None)
 
 
 @pytest.fixture(scope="module")
@@ -349,7 +364,8 @@ def test_due_reminder_is_pushed_once_with_a_valid_vapid_jwt(
     assert run_send_due(app, DUE + dt.timedelta(minutes=1)).sent == 0
     assert run_send_due(app, DUE + dt.timedelta(hours=3)).sent == 0
     assert receiver.rejected == []
-    [delivery] = [d for d in receiver.deliveries if d.path.endswith(subscription["endpoint"][-8:])]
+    path = subscription["endpoint"][len(receiver.origin) :]
+    [delivery] = [d for d in receiver.deliveries if d.path == path]
     assert delivery.claims["aud"] == receiver.origin
     assert delivery.claims["sub"] == "mailto:test@fossa.invalid"
     assert delivery.message == {
@@ -453,26 +469,69 @@ def test_gone_subscription_is_deleted(app: Flask, receiver: PushReceiver) -> Non
         assert db.session.scalar(db.select(PushSubscription).filter_by(user_id=user.id)) is None
 
 
-def test_busy_push_service_is_retried_then_delivered(app: Flask, receiver: PushReceiver) -> None:
-    _user, subscription = set_up_person(app, receiver, "busy@example.com")
+def test_busy_push_service_is_retried_later_then_delivered_once(
+    app: Flask, receiver: PushReceiver
+) -> None:
+    """A 429 or 503 is not retried in the run: the reminder is rescheduled with backoff."""
+    user, subscription = set_up_person(app, receiver, "busy@example.com")
     receiver.answer(subscription, 429, 503)
-    report = run_send_due(app, DUE)
-    assert report.sent == 1
+    first = run_send_due(app, DUE)
+    assert (first.sent, first.unreachable, receiver.hits_for(subscription)) == (0, 1, 1)
+    with app.app_context():
+        settings = db.session.get(ReminderSettings, user.id)
+        # REMINDER_RETRY_BASE is 1 s here: the first retry 1 s later, then 2 s
+        assert settings.next_due_at.replace(tzinfo=dt.UTC) == DUE + dt.timedelta(seconds=1)
+        assert (settings.push_attempts, settings.claim_token) == (1, None)
+    # not yet due again: nothing is sent before the retry time
+    assert run_send_due(app, DUE + dt.timedelta(milliseconds=500)).claimed == 0
+    second = run_send_due(app, DUE + dt.timedelta(seconds=1))
+    assert (second.sent, second.unreachable, second.retry_in) == (0, 1, 2.0)
+    third = run_send_due(app, DUE + dt.timedelta(seconds=3))
+    assert third.sent == 1
     assert receiver.hits_for(subscription) == 3
     assert len(receiver.messages_for(subscription)) == 1
+    assert run_send_due(app, DUE + dt.timedelta(hours=1)).sent == 0
+    with app.app_context():
+        assert db.session.get(ReminderSettings, user.id).push_attempts == 0
 
 
-def test_down_push_service_gives_the_claim_back_for_a_later_run(
+def test_down_push_service_is_retried_with_growing_pauses_until_it_answers(
     app: Flask, receiver: PushReceiver
 ) -> None:
     _user, subscription = set_up_person(app, receiver, "down@example.com")
     receiver.answer(subscription, 500, 500, 500)
-    report = run_send_due(app, DUE)
-    assert (report.sent, report.unreachable) == (0, 1)
-    assert receiver.hits_for(subscription) == 3  # bounded attempts
-    assert run_send_due(app, DUE + dt.timedelta(minutes=1)).sent == 1
-    assert run_send_due(app, DUE + dt.timedelta(minutes=2)).sent == 0
+    moment, pauses = DUE, []
+    for _ in range(3):
+        report = run_send_due(app, moment)
+        assert (report.sent, report.unreachable) == (0, 1)
+        pauses.append(report.retry_in)
+        moment += dt.timedelta(seconds=report.retry_in)
+    assert pauses == [1.0, 2.0, 4.0]
+    assert run_send_due(app, moment).sent == 1
+    assert run_send_due(app, moment + dt.timedelta(minutes=2)).sent == 0
     assert len(receiver.messages_for(subscription)) == 1
+
+
+def test_retry_after_is_honoured(app: Flask, receiver: PushReceiver) -> None:
+    from webapp.reminders.batches import retry_delay
+
+    assert retry_delay(1, 30, None) == 30
+    assert retry_delay(3, 30, None) == 120
+    assert retry_delay(1, 30, 300.0) == 300
+    assert retry_delay(20, 30, None) == 15 * 60  # capped
+
+
+def test_an_unreachable_reminder_is_not_sent_once_its_day_is_over(
+    app: Flask, receiver: PushReceiver
+) -> None:
+    _user, subscription = set_up_person(app, receiver, "late-day@example.com")
+    receiver.answer(subscription, 503)
+    assert run_send_due(app, DUE + dt.timedelta(hours=3, minutes=59)).unreachable == 1
+    # past Berlin's midnight the retry finds the 26th over and the 27th not yet due
+    report = run_send_due(app, DUE + dt.timedelta(hours=5, minutes=1))
+    assert (report.claimed, report.sent) == (1, 0)
+    assert run_send_due(app, DUE + dt.timedelta(days=1)).sent == 1
+    assert [m["day"] for m in receiver.messages_for(subscription)] == ["2026-11-27"]
 
 
 def test_refused_push_is_not_retried_and_keeps_the_claim(
@@ -493,8 +552,8 @@ def test_redirects_from_a_push_service_are_not_followed(app: Flask, receiver: Pu
     assert receiver.messages_for(subscription) == []
 
 
-def test_timeouts_are_bounded(app: Flask, receiver: PushReceiver) -> None:
-    """A push service that never answers costs at most attempts × timeout."""
+def test_a_silent_push_service_costs_one_short_timeout(app: Flask, receiver: PushReceiver) -> None:
+    """A push service that never answers costs one timeout per attempt, never more."""
     import socket
     import time
 
@@ -502,22 +561,30 @@ def test_timeouts_are_bounded(app: Flask, receiver: PushReceiver) -> None:
 
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
-    silent.listen(8)
+    silent.listen(64)
     port = silent.getsockname()[1]
     try:
-        with app.app_context():
-            app.config["PUSH_ALLOWED_ORIGINS"] += f",http://127.0.0.1:{port}"
-            sender = push_sender(app)
-            sender.timeout, sender.attempts = 0.3, 2
+        app.config["PUSH_ALLOWED_ORIGINS"] += ",https://silent.fossa.test"
+        app.config["PUSH_DEV_ROUTES"] += f",silent.fossa.test=http://127.0.0.1:{port}"
+        app.config["REMINDER_PUSH_TIMEOUT"] = 0.3
+        keys = receiver.subscription()["keys"]
+        targets = [
+            (
+                Target(f"https://silent.fossa.test/x{n}", keys["p256dh"], keys["auth"]),
+                {"a": 1},
+                None,
+            )
+            for n in range(20)
+        ]
+        with push_sender(app) as sender:
             started = time.monotonic()
-            keys = receiver.subscription()["keys"]
-            target = Target(f"http://127.0.0.1:{port}/x", keys["p256dh"], keys["auth"])
-            result = sender.send(target, {"a": 1})
+            results = sender.send_many(targets)
             elapsed = time.monotonic() - started
     finally:
         silent.close()
-    assert result.outcome == "retry_exhausted" and result.attempts == 2
-    assert elapsed < 3
+    # twenty silent pushes in flight together: about one timeout in all
+    assert {(r.outcome, r.attempts) for r in results} == {("retry", 1)}
+    assert elapsed < 1.5
 
 
 def test_endpoint_removed_from_the_allowed_list_is_not_posted_to(
@@ -540,6 +607,7 @@ def test_parallel_send_due_processes_push_once_per_person(
         "FOSSA_AUTO_MIGRATE": "0",
         "SECRET_KEY": "test-secret-key",
         "PUSH_ALLOWED_ORIGINS": overrides["PUSH_ALLOWED_ORIGINS"],
+        "PUSH_DEV_ROUTES": overrides["PUSH_DEV_ROUTES"],
         "VAPID_PRIVATE_KEY": overrides["VAPID_PRIVATE_KEY"],
         "VAPID_PUBLIC_KEY": overrides["VAPID_PUBLIC_KEY"],
         "VAPID_SUBJECT": overrides["VAPID_SUBJECT"],
@@ -565,20 +633,21 @@ def test_parallel_send_due_processes_push_once_per_person(
     assert summaries.count("sent") == 4
 
 
-def test_claim_is_won_by_exactly_one_of_many_threads(app: Flask, receiver: PushReceiver) -> None:
-    """Each thread has its own app context, session and connection, as separate runs do."""
+def test_batch_claims_of_many_threads_never_share_a_row(app: Flask, receiver: PushReceiver) -> None:
+    """Each thread has its own app context, session and connection, as separate senders do."""
     import threading
 
-    from webapp.reminders import store
+    from webapp.reminders import batches
 
-    user, _subscription = set_up_person(app, receiver, "race@example.com")
+    people = [set_up_person(app, receiver, f"race{n}@example.com")[0] for n in range(30)]
     start = threading.Barrier(8)
-    wins: list[bool] = []
+    claims: list[list[int]] = []
 
     def claim() -> None:
         with app.app_context():
             start.wait()
-            wins.append(store.claim_reminder(user.id, dt.date(2026, 11, 26)))
+            _token, rows = batches.claim_batch(DUE, 7, 60)
+            claims.append([row.user_id for row in rows])
             db.session.remove()
 
     threads = [threading.Thread(target=claim) for _ in range(8)]
@@ -586,7 +655,14 @@ def test_claim_is_won_by_exactly_one_of_many_threads(app: Flask, receiver: PushR
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert sorted(wins) == [False] * 7 + [True]
+    taken = [user_id for rows in claims for user_id in rows]
+    assert len(claims) == 8
+    assert len(taken) == len(set(taken)) == 30  # 8 × 7 asked, 30 due: each taken once
+    assert set(taken) == {person.id for person in people}
+    with app.app_context():
+        # held until the lease ends, then due again (a sender that died)
+        assert batches.count_due(DUE) == 0
+        assert batches.count_due(DUE + dt.timedelta(seconds=60)) == 30
 
 
 # -- calendar feed --------------------------------------------------------------------------
@@ -635,7 +711,7 @@ def test_cli_run_loops_and_survives(app: Flask, receiver: PushReceiver) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(args=["reminders", "run", "--interval", "0.01", "--runs", "2"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("due 0") == 2
+    assert result.output.count("tick: 0 batch jobs enqueued") == 2
 
 
 def test_worker_script_is_registered_for_the_service_worker(app: Flask) -> None:

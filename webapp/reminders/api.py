@@ -16,7 +16,11 @@ from webapp.reminders import store
 from webapp.reminders.delivery import vapid_keys
 from webapp.reminders.schedule import mask_to_days
 from webapp.reminders.settings import check_settings
-from webapp.reminders.subscriptions import check_subscription, parse_allowed_origins
+from webapp.reminders.subscriptions import (
+    check_subscription,
+    parse_allowed_origins,
+    parse_endpoint,
+)
 
 bp = Blueprint("reminders_api", __name__, url_prefix="/api")
 
@@ -54,13 +58,17 @@ def add_subscription() -> ResponseReturnValue:
     checked = check_subscription(payload, allowed)
     if not checked.ok:
         return jsonify({"errors": checked.errors}), 422
-    subscription, created = store.save_subscription(
-        current_user,
-        checked.endpoint,
-        checked.p256dh,
-        checked.auth,
-        request.headers.get("User-Agent"),
-    )
+    try:
+        subscription, created = store.save_subscription(
+            current_user,
+            checked.endpoint,
+            checked.p256dh,
+            checked.auth,
+            request.headers.get("User-Agent"),
+        )
+    except store.EndpointTaken:
+        message = "This push subscription belongs to another browser. Subscribe again."
+        return jsonify({"errors": {"endpoint": [message]}}), 409
     return jsonify({"id": subscription.id, "endpoint": subscription.endpoint}), (
         201 if created else 200
     )
@@ -73,7 +81,8 @@ def delete_subscription() -> ResponseReturnValue:
     endpoint = payload.get("endpoint") if payload else None
     if not isinstance(endpoint, str) or not endpoint:
         return jsonify({"errors": {"endpoint": ["Say which endpoint to remove."]}}), 422
-    if not store.delete_subscription_by_endpoint(current_user, endpoint):
+    parsed = parse_endpoint(endpoint)
+    if not store.delete_subscription_by_endpoint(current_user, parsed.url if parsed else endpoint):
         return jsonify({"error": "Not found."}), 404
     return "", 204
 

@@ -1,4 +1,4 @@
-"""``flask reminders send-due [--now ISO]`` and ``flask reminders run`` (the clock process)."""
+"""``flask reminders send-due [--now ISO]``, ``run`` (the clock), ``worker``, ``reschedule``."""
 
 from __future__ import annotations
 
@@ -38,26 +38,71 @@ def send_due_command(now_text: str | None) -> None:
 
 
 @reminders_cli.command("run")
-@click.option("--interval", default=60.0, show_default=True, help="Seconds between runs.")
-@click.option("--runs", default=0, help="Stop after this many runs (0: run forever).")
+@click.option("--interval", default=60.0, show_default=True, help="Seconds between ticks.")
+@click.option("--runs", default=0, help="Stop after this many ticks (0: run forever).")
 def run_command(interval: float, runs: int) -> None:
-    """Run send-due at the start of every minute, forever (the Procfile's clock)."""
+    """The clock (the Procfile's clock): every minute, enqueue the due batches.
+
+    Without REMINDER_QUEUE_URL the queue is immediate and this process sends them.
+    """
+    from flask import current_app
+
     from webapp.extensions import db
-    from webapp.reminders.delivery import send_due_reminders
+    from webapp.reminders.queue import reminder_queue
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    queue = reminder_queue(current_app._get_current_object())  # type: ignore[attr-defined]
     done = 0
     while True:
         try:
-            report = send_due_reminders(dt.datetime.now(dt.UTC))
-            click.echo(report.summary())
-        except Exception:  # a database hiccup must not end the clock process
-            log.exception("send-due run failed; trying again next time")
+            jobs = queue.tick()
+            click.echo(f"tick: {jobs} batch jobs enqueued")
+        except Exception:  # a database or Redis hiccup must not end the clock process
+            log.exception("tick failed; trying again next time")
             db.session.rollback()
         finally:
             db.session.remove()
         done += 1
         if runs and done >= runs:
             return
-        # Sleep to the next whole interval, so runs stay on minute boundaries.
+        # Sleep to the next whole interval, so ticks stay on minute boundaries.
         time.sleep(interval - (time.time() % interval) if interval >= 1 else interval)
+
+
+@reminders_cli.command("worker")
+@click.option("--threads", default=2, show_default=True, help="Jobs run at once.")
+def worker_command(threads: int) -> None:
+    """A worker (the Procfile's worker): run the queue's batch jobs until stopped."""
+    from flask import current_app
+
+    from webapp.reminders.queue import reminder_queue
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    queue = reminder_queue(current_app._get_current_object())  # type: ignore[attr-defined]
+    if queue.immediate:
+        raise click.ClickException(
+            "REMINDER_QUEUE_URL is not set: the clock sends in-process, no worker is needed"
+        )
+    # An idle worker looks at the queue at least every half second (Redis blocks on it).
+    consumer = queue.huey.create_consumer(
+        workers=threads, worker_type="thread", periodic=False, max_delay=0.5
+    )
+    consumer.run()
+
+
+@reminders_cli.command("reschedule")
+def reschedule_command() -> None:
+    """Recompute every next_due_at (after a tzdata update changed a zone's rules)."""
+    from sqlalchemy import select
+
+    from webapp.extensions import db
+    from webapp.models import ReminderSettings
+    from webapp.reminders import due_times
+
+    count = 0
+    for settings in db.session.scalars(select(ReminderSettings).where(ReminderSettings.enabled)):
+        if settings.claim_token is None:
+            due_times.recompute(db.session, settings)
+            count += 1
+    db.session.commit()
+    click.echo(f"rescheduled {count} reminders")

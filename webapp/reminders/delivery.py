@@ -1,51 +1,36 @@
-"""Sending reminders: the due ones (``flask reminders send-due``) and a test one.
+"""Sending reminders: the due ones (in batches, see batches.py) and a test one.
 
-Order of work per person: decide due (schedule), claim the local day (one atomic
-UPDATE, so parallel runs send once), skip if they already logged that day, then
-push to each of their devices. Gone devices are forgotten. When no device could
-be reached only because the push services were busy or down, the claim is given
-back so a later run that day tries again: not missed, and never doubled, since
-nothing reached the person.
+``send_due_reminders(now)`` drains every due reminder in this process, batch
+after batch; it is what the queue's job runs (queue.py), what
+``flask reminders send-due`` runs, and what the tests call with a chosen ``now``.
+Each batch is claimed, handled and written before the next one is claimed, so a
+run that stops half-way leaves the rest for another sender (or, for the claimed
+batch, for whoever takes it when its lease ends).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask, current_app
 
 from webapp.extensions import db
-from webapp.models import PushSubscription
-from webapp.reminders import store
-from webapp.reminders.schedule import due_day
-from webapp.reminders.sender import PushResult, PushSender, Target
+from webapp.reminders import batches, store
+from webapp.reminders.batches import BatchReport, reminder_message
+from webapp.reminders.sender import PushResult, PushSender, Target, parse_dev_routes
 from webapp.reminders.subscriptions import parse_allowed_origins
 from webapp.reminders.vapid import VapidKeys, load_vapid_keys
 
 log = logging.getLogger(__name__)
 
-TITLE = "Fossa"
-BODY = "How is your knee today?"
 TEST_BODY = "This is a test. Reminders will look like this."
-# Repeats collapse into one notification on the device and one queued message
-# at the push service.
-TAG = "fossa-daily-reminder"
-
-
-def reminder_message(day: dt.date, body: str = BODY) -> dict[str, str]:
-    """What the service worker shows; ``day`` is the local day it asks about."""
-    return {
-        "title": TITLE,
-        "body": body,
-        "tag": TAG,
-        "url": "/today",
-        "day": day.isoformat(),
-        "icon": "/static/icons/icon-192.png",
-        "badge": "/static/icons/icon-96.png",
-    }
+# What the CLI and older callers call the report of a run.
+SendReport = BatchReport
 
 
 def vapid_keys(app: Flask | None = None) -> VapidKeys:
@@ -69,157 +54,143 @@ def push_sender(app: Flask | None = None) -> PushSender:
         vapid_keys(app),
         config.get("VAPID_SUBJECT") or "mailto:reminders@fossa.invalid",
         parse_allowed_origins(config.get("PUSH_ALLOWED_ORIGINS")),
-        timeout=float(config.get("REMINDER_PUSH_TIMEOUT", 10)),
-        attempts=int(config.get("REMINDER_PUSH_ATTEMPTS", 3)),
-        backoff=float(config.get("REMINDER_PUSH_BACKOFF", 1.0)),
+        timeout=float(config.get("REMINDER_PUSH_TIMEOUT", 5)),
+        concurrency=int(config.get("REMINDER_PUSH_CONCURRENCY", 200)),
+        dev_routes=parse_dev_routes(config.get("PUSH_DEV_ROUTES")),
     )
 
 
-def _target(subscription: PushSubscription) -> Target:
-    return Target(subscription.endpoint, subscription.p256dh, subscription.auth)
+def _settings(app: Flask) -> tuple[int, float, float, int]:
+    config = app.config
+    return (
+        int(config.get("REMINDER_BATCH_SIZE", batches.BATCH_SIZE)),
+        float(config.get("REMINDER_CLAIM_LEASE", batches.LEASE_SECONDS)),
+        float(config.get("REMINDER_RETRY_BASE", 30.0)),
+        int(config.get("REMINDER_BATCHES_IN_FLIGHT", 16)),
+    )
 
 
-def push_to_devices(
-    sender: PushSender, user_id: int, message: dict[str, str]
-) -> list[tuple[int, PushResult]]:
-    """Send one message to each of a person's devices; forget the gone ones.
+class _DatabaseThread:
+    """One thread, with its own app context and session, for a drain's database work.
 
-    Returns (subscription id, result) pairs; the caller records deliveries.
+    The event loop only pushes; claims and writes run here, one at a time, so a
+    statement waiting on a lock never stalls the loop (a stalled loop would read
+    answers late, time out pushes that were delivered, and send them again).
     """
-    # Read them all first: forgetting one commits, which expires loaded rows.
-    targets = [(s.id, _target(s)) for s in store.subscriptions_of(user_id)]
-    results = []
-    for subscription_id, target in targets:
-        result = sender.send(target, message, topic="daily-reminder")
-        if result.outcome == "gone":
-            store.forget_subscription(subscription_id)
-        results.append((subscription_id, result))
-    return results
+
+    def __init__(self, app: Flask) -> None:
+        self._context = threading.local()
+        self._pool = ThreadPoolExecutor(1, "reminders-db", self._enter, (app,))
+
+    def _enter(self, app: Flask) -> None:
+        self._context.value = app.app_context()
+        self._context.value.push()
+
+    def _leave(self) -> None:
+        db.session.remove()
+        self._context.value.pop()
+
+    async def __call__(self, function: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
+
+    def close(self) -> None:
+        if self._pool._threads:  # noqa: SLF001 - only when the thread ever started
+            self._pool.submit(self._leave).result()
+        self._pool.shutdown()
 
 
-@dataclass
-class SendReport:
-    """What one send-due run did, for the log and the CLI's summary."""
+async def _drain(
+    app: Flask, sender: PushSender, now: dt.datetime | None, max_batches: int
+) -> BatchReport:
+    """Claim and push batches, several open at once, until nothing is due (or max_batches).
 
-    due: int = 0
-    sent: int = 0
-    skipped_logged: int = 0
-    claimed_elsewhere: int = 0
-    unreachable: int = 0
-    pushes: int = 0
-    gone: int = 0
-    errors: list[str] = field(default_factory=list)
+    A batch is written as soon as its own pushes are answered; meanwhile more
+    batches are claimed whenever fewer than twice ``concurrency`` pushes wait for
+    an answer, so a few silent push services (each costing one timeout) hold up
+    only their own batch's write, never the sending of the next ones.
+    REMINDER_BATCHES_IN_FLIGHT bounds the open batches.
+    """
+    size, lease, retry_base, in_flight = _settings(app)
+    report = BatchReport()
+    running: set[asyncio.Task] = set()
+    started, exhausted = 0, False
+    database = _DatabaseThread(app)
 
-    def summary(self) -> str:
-        return (
-            f"due {self.due}, sent {self.sent}, skipped (already logged) {self.skipped_logged}, "
-            f"claimed by another run {self.claimed_elsewhere}, unreachable {self.unreachable}, "
-            f"pushes {self.pushes}, gone devices {self.gone}"
-        )
+    def claim_and_plan(moment: dt.datetime) -> batches.BatchPlan:
+        token, claimed = batches.claim_batch(moment, size, lease)
+        return batches.plan_batch(moment, token, claimed)
 
+    def rollback() -> None:
+        db.session.rollback()
 
-@dataclass
-class _Outcome:
-    """What happened to one person's reminder in one run."""
+    async def push(plan: batches.BatchPlan) -> tuple[batches.BatchPlan, list[PushResult]]:
+        return plan, await sender.send_async(plan.outgoing)
 
-    kind: str  # sent, skipped_logged, claimed_elsewhere, unreachable, failed, error
-    delivered_to: list[int] = field(default_factory=list)
-    gone: int = 0
-    error: str = ""
-
-
-def _remind(sender: PushSender, candidate: store.Candidate, day: dt.date) -> _Outcome:
-    """Claim, check, push: one person's reminder of ``day``."""
-    if not store.claim_reminder(candidate.user_id, day):
-        return _Outcome("claimed_elsewhere")
-    if candidate.skip_if_logged and store.has_entry_on(candidate.user_id, day):
-        return _Outcome("skipped_logged")
-    results = push_to_devices(sender, candidate.user_id, reminder_message(day))
-    outcome = _Outcome(
-        "failed",
-        delivered_to=[sub_id for sub_id, result in results if result.delivered],
-        gone=sum(result.outcome == "gone" for _id, result in results),
-    )
-    if outcome.delivered_to:
-        outcome.kind = "sent"
-    elif any(result.transient for _id, result in results):
-        store.release_claim(candidate.user_id, day, candidate.rule.last_claimed_day)
-        outcome.kind = "unreachable"
-    return outcome
-
-
-def _remind_in_context(
-    app: Flask, sender: PushSender, candidate: store.Candidate, day: dt.date
-) -> _Outcome:
-    # Each worker thread has its own app context, so its own session and connection.
-    with app.app_context():
-        try:
-            return _remind(sender, candidate, day)
-        except Exception as error:  # one person's trouble must not stop everyone else's
-            db.session.rollback()
-            log.exception("reminder for user %s failed", candidate.user_id)
-            return _Outcome("error", error=f"user {candidate.user_id}: {type(error).__name__}")
-        finally:
-            db.session.remove()
+    try:
+        while True:
+            # Claim more while the pushes waiting for an answer are few: a batch
+            # held open by a few silent push services does not stop the next.
+            while (
+                not exhausted
+                and len(running) < in_flight
+                and sender.unanswered < sender.concurrency * 2
+            ):
+                if max_batches and started >= max_batches:
+                    exhausted = True
+                    break
+                plan = await database(claim_and_plan, now or dt.datetime.now(dt.UTC))
+                started += 1
+                if not plan.claimed:
+                    exhausted = True
+                    break
+                running.add(asyncio.ensure_future(push(plan)))
+            if not running:
+                return report
+            done, running = await asyncio.wait(
+                running, timeout=0.05, return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in done:
+                plan, results = task.result()
+                report.add(await database(batches.finish_batch, plan, results, retry_base))
+    except BaseException:
+        # Claims not written stay with their lease: another sender takes them after it.
+        for task in running:
+            task.cancel()
+        await database(rollback)
+        raise
+    finally:
+        database.close()
 
 
 def send_due_reminders(
-    now: dt.datetime, sender: PushSender | None = None, workers: int | None = None
-) -> SendReport:
-    """Send every reminder due at ``now`` (aware), each person at most once a local day.
-
-    People are handled by a small pool of threads: pushing is waiting on the
-    network, and one slow push service must not hold up everyone due this minute.
-    Each person is claimed on their own just before their push, so a run that
-    stops half-way leaves the rest unclaimed for the next run.
-    """
+    now: dt.datetime | None = None, sender: PushSender | None = None, max_batches: int = 0
+) -> BatchReport:
+    """Send every reminder due at ``now`` (aware; default: the real time), batch by batch."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    report = SendReport()
-    due = []
-    for candidate in store.reminder_candidates(now):
-        day = due_day(candidate.rule, now)
-        if day is not None:
-            due.append((candidate, day))
-    report.due = len(due)
-    if not due:
-        return report
-    if sender is None:
-        with push_sender(app) as own_sender:
-            return _send(app, due, own_sender, report, now, workers)
-    return _send(app, due, sender, report, now, workers)
-
-
-def _send(
-    app: Flask,
-    due: list[tuple[store.Candidate, dt.date]],
-    sender: PushSender,
-    report: SendReport,
-    now: dt.datetime,
-    workers: int | None,
-) -> SendReport:
-    workers = workers or int(app.config.get("REMINDER_SEND_WORKERS", 8))
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(due)))) as pool:
-        outcomes = list(
-            pool.map(lambda pair: _remind_in_context(app, sender, *pair), due)  # type: ignore[misc]
-        )
-    delivered_to: list[int] = []
-    for outcome in outcomes:
-        if outcome.kind in ("sent", "skipped_logged", "claimed_elsewhere", "unreachable"):
-            setattr(report, outcome.kind, getattr(report, outcome.kind) + 1)
-        if outcome.error:
-            report.errors.append(outcome.error)
-        delivered_to.extend(outcome.delivered_to)
-        report.gone += outcome.gone
-    report.pushes = len(delivered_to)
-    # One write for every "last delivered" time, not one per push.
-    store.mark_delivered(delivered_to, now)
-    log.info("send-due at %s: %s", now.isoformat(), report.summary())
+    own = sender is None
+    sender = sender or push_sender(app)
+    try:
+        report = sender.run(_drain(app, sender, now, max_batches))
+    finally:
+        if own:
+            sender.close()
+    log.info("send-due: %s", report.summary())
     return report
 
 
 def send_test_notification(user_id: int, today: dt.date) -> list[PushResult]:
-    """Push a test reminder to every device of the person, now."""
+    """Push a test reminder to every device of the person, now (one attempt each)."""
+    subscriptions = store.subscriptions_of(user_id)
+    message = reminder_message(today, TEST_BODY)
+    pushes = [(Target(s.endpoint, s.p256dh, s.auth), message, "test") for s in subscriptions]
+    ids = [s.id for s in subscriptions]
     with push_sender() as sender:
-        results = push_to_devices(sender, user_id, reminder_message(today, TEST_BODY))
-    store.mark_delivered([sub_id for sub_id, r in results if r.delivered], dt.datetime.now(dt.UTC))
-    return [result for _id, result in results]
+        results = sender.send_many(pushes)
+    for sub_id, result in zip(ids, results, strict=True):
+        if result.outcome == "gone":
+            store.forget_subscription(sub_id)
+    store.mark_delivered(
+        [sub_id for sub_id, r in zip(ids, results, strict=True) if r.delivered],
+        dt.datetime.now(dt.UTC),
+    )
+    return results

@@ -8,17 +8,20 @@ subscribing this device to Web Push after the person switches reminders on.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
 from webapp.diary.store import local_today
 from webapp.extensions import limiter
 from webapp.htmx import render_page_or_fragment, wants_fragment
-from webapp.reminders import store
+from webapp.reminders import due_times, store
 from webapp.reminders.calendar import reminder_calendar
 from webapp.reminders.cli import reminders_cli
 from webapp.reminders.delivery import send_test_notification
@@ -37,6 +40,8 @@ def _setup(state: BlueprintSetupState) -> None:
     if WORKER_SCRIPT not in scripts:
         scripts.append(WORKER_SCRIPT)
     state.app.cli.add_command(reminders_cli)
+    # next_due_at follows every change of settings or timezone, from any blueprint.
+    due_times.install(FlaskSQLAlchemySession)
 
 
 def _context(form: ReminderForm | None = None, **extra: Any) -> dict[str, Any]:
@@ -172,6 +177,16 @@ def revoke_calendar() -> ResponseReturnValue:
     return redirect(url_for("reminders.settings"), code=303)
 
 
+def calendar_uid(secret_key: str, user_id: int) -> str:
+    """The event's UID: stable for a person, but it says nothing about them.
+
+    (It used to carry the sequential user id, which told anyone holding the
+    feed how many accounts there are and which one this is.)
+    """
+    digest = hmac.new(secret_key.encode(), f"calendar-uid:{user_id}".encode(), hashlib.sha256)
+    return f"daily-reminder-{digest.hexdigest()[:32]}@fossa"
+
+
 @bp.get("/calendar/<token>.ics")
 def calendar_feed(token: str) -> ResponseReturnValue:
     """The private feed: no login (calendar apps cannot log in), the secret URL is the key."""
@@ -185,7 +200,7 @@ def calendar_feed(token: str) -> ResponseReturnValue:
         local_time=settings.local_time,
         timezone=user.timezone,
         days_mask=settings.days_mask,
-        uid=f"daily-reminder-{user.id}@fossa",
+        uid=calendar_uid(current_app.config["SECRET_KEY"], user.id),
         url=url_for("diary.today", _external=True),
         starts_on=starts_on,
         stamp=dt.datetime.now(dt.UTC),

@@ -76,12 +76,3 @@ def due_day(rule: ReminderRule, now: dt.datetime) -> dt.date | None:
     if now < reminder_moment(day, rule.local_time, zone):
         return None
     return day
-
-
-def latest_possible_local_day(now: dt.datetime) -> dt.date:
-    """No zone is more than a day ahead of UTC, so no local day is later than this.
-
-    Lets the database skip everyone whose claim already covers that day without
-    reading their timezone.
-    """
-    return (now.astimezone(dt.UTC) + dt.timedelta(days=1)).date()

@@ -1,37 +1,57 @@
-"""Sending one Web Push message (RFC 8030, aes128gcm per RFC 8291, VAPID per RFC 8292).
+"""Sending Web Push messages (RFC 8030, aes128gcm per RFC 8291, VAPID per RFC 8292).
 
-What the push service answers decides what happens next:
+Many pushes are in flight at once on one asyncio event loop (aiohttp), up to
+``concurrency``; connections stay open per push-service origin between pushes
+and between batches (one sender per worker thread keeps its loop and session).
+Each payload is encrypted for its own subscription (pywebpush / http_ece); the
+VAPID JWT is signed once per audience and reused until shortly before it expires.
+
+Every push is ONE attempt, bounded by a short timeout: retries are not slept
+here but rescheduled by the caller (see batches.py). What the push service
+answers decides what happens next:
 - 2xx: delivered.
 - 404 or 410: the subscription is gone for good; the caller deletes it.
-- 429 and 5xx, timeouts, broken connections: retried with growing pauses
-  (Retry-After is honoured up to a cap), a bounded number of times.
+- 429 and 5xx, timeouts, broken connections: ``retry`` (with Retry-After if given).
+- a redirect: failed, never followed.
 - anything else (400, 401, 403, 413 …): failed; retrying would not help.
+- an endpoint that fails the checks, or a name that resolves to a private,
+  loopback or link-local address: ``refused``, nothing is sent.
 Nothing here raises: every outcome is returned and logged.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import json
 import logging
-import threading
+import socket
 import time
-from collections.abc import Callable
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import requests
-from pywebpush import WebPushException, webpush
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from pywebpush import WebPusher
+from yarl import URL
 
-from webapp.reminders.subscriptions import endpoint_allowed
+from webapp.reminders.subscriptions import check_endpoint
 from webapp.reminders.vapid import VapidKeys
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["delivered", "gone", "failed", "retry_exhausted", "refused"]
+Outcome = Literal["delivered", "gone", "failed", "retry", "refused"]
 GONE = {404, 410}
 # A reminder is about today; after a few hours it is no use, and the push
 # service may drop it rather than wake the phone with something stale.
 TTL_SECONDS = 4 * 60 * 60
+# VAPID tokens may live up to 24 h (RFC 8292); ours live 12 h and are replaced
+# an hour before they end.
+JWT_LIFETIME = 12 * 60 * 60
+JWT_MARGIN = 60 * 60
+RETRY_AFTER_CAP = 60 * 60
 
 
 @dataclass(frozen=True)
@@ -47,8 +67,9 @@ class Target:
 class PushResult:
     outcome: Outcome
     status: int | None = None
-    attempts: int = 0
+    attempts: int = 1
     detail: str = ""
+    retry_after: float | None = None
 
     @property
     def delivered(self) -> bool:
@@ -56,29 +77,85 @@ class PushResult:
 
     @property
     def transient(self) -> bool:
-        """The push service could not take it now; another run may succeed."""
-        return self.outcome == "retry_exhausted"
+        """The push service could not take it now; a later attempt may succeed."""
+        return self.outcome == "retry"
 
 
-def _retry_after(response: requests.Response | None) -> float | None:
-    if response is None:
-        return None
-    value = response.headers.get("Retry-After", "")
+class RefusedAddress(OSError):
+    """The push host resolved only to addresses Fossa never sends to."""
+
+
+def address_is_public(address: str) -> bool:
+    """False for private, loopback, link-local, multicast, reserved and unspecified addresses."""
     try:
-        return max(0.0, float(value))
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class PublicOnlyResolver(AbstractResolver):
+    """Resolves with ``base`` and keeps only public addresses; refuses when none is left.
+
+    aiohttp connects to the addresses this returns, so what was checked is what
+    is connected to (a name cannot resolve to a public address for the check and
+    a private one for the connection).
+    """
+
+    def __init__(self, base: AbstractResolver | None = None) -> None:
+        self._base = base
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        if self._base is None:
+            self._base = aiohttp.ThreadedResolver()
+        found = await self._base.resolve(host, port, family)
+        public = [entry for entry in found if address_is_public(entry["host"])]
+        if not public:
+            raise RefusedAddress(f"{host} resolves to no public address")
+        return public
+
+    async def close(self) -> None:
+        if self._base is not None:
+            await self._base.close()
+
+
+def _retry_after(headers: Any) -> float | None:
+    value = headers.get("Retry-After", "") if headers is not None else ""
+    try:
+        return min(RETRY_AFTER_CAP, max(0.0, float(value)))
     except ValueError:
         return None
 
 
-def _no_redirects() -> requests.Session:
-    """A session that refuses redirects: an allowed push host must not bounce us elsewhere."""
-    session = requests.Session()
-    session.max_redirects = 0
-    return session
+def parse_dev_routes(setting: str | dict[str, str] | None) -> dict[str, str]:
+    """``name=http://127.0.0.1:8123,…``: push hosts answered by a local stand-in.
+
+    Only tests and the bench use this (production refuses to start with it): the
+    endpoint still passes every check as ``https://name/…``; only the connection
+    goes to the given base URL instead.
+    """
+    if not setting:
+        return {}
+    if isinstance(setting, dict):
+        return {name.lower(): base.rstrip("/") for name, base in setting.items()}
+    routes = {}
+    for item in setting.split(","):
+        name, _, base = item.strip().partition("=")
+        if name and base:
+            routes[name.strip().lower()] = base.strip().rstrip("/")
+    return routes
 
 
 class PushSender:
-    """Sends messages with one VAPID key, within bounded time and attempts."""
+    """Sends messages with one VAPID key: concurrent, one bounded attempt per push.
+
+    Use one sender from one thread at a time: it owns an event loop, and its
+    aiohttp session (the kept-alive connections) lives on that loop.
+    """
 
     def __init__(
         self,
@@ -86,41 +163,68 @@ class PushSender:
         subject: str,
         allowed_origins: list[str],
         *,
-        timeout: float = 10.0,
-        attempts: int = 3,
-        backoff: float = 1.0,
-        max_pause: float = 30.0,
-        sleep: Callable[[float], None] = time.sleep,
+        timeout: float = 5.0,
+        concurrency: int = 200,
+        dev_routes: dict[str, str] | None = None,
+        resolver: AbstractResolver | None = None,
     ) -> None:
         self.keys = keys
         self.subject = subject
         self.allowed_origins = allowed_origins
         self.timeout = timeout
-        self.attempts = max(1, attempts)
-        self.backoff = backoff
-        self.max_pause = max_pause
-        self.sleep = sleep
-        # One HTTP session per thread: connections to a push service are kept
-        # alive between pushes (requests' Session is not shared across threads).
-        self._local = threading.local()
-        self._sessions: list[requests.Session] = []
-        self._sessions_lock = threading.Lock()
+        self.concurrency = max(1, concurrency)
+        self.dev_routes = dev_routes or {}
+        self._resolver = resolver
+        self._jwts: dict[str, tuple[str, float]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._gate: asyncio.Semaphore | None = None
+        # Pushes handed to send_async and not answered yet (waiting or in flight).
+        self.unanswered = 0
 
-    def _session(self) -> requests.Session:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = self._local.session = _no_redirects()
-            with self._sessions_lock:
-                self._sessions.append(session)
-        return session
+    # -- lifecycle ----------------------------------------------------------------
+
+    def _run(self, coroutine: Any) -> Any:
+        if self._loop is None or self._loop.is_closed():
+            self._loop = asyncio.new_event_loop()
+            self._gate = None
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return self._loop.run_until_complete(coroutine)
+        # Called from code that runs a loop of its own (an async server worker,
+        # a test tool): run ours on a helper thread instead of inside theirs.
+        with ThreadPoolExecutor(1, "push-sender") as helper:
+            return helper.submit(self._loop.run_until_complete, coroutine).result()
+
+    async def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(
+                limit=self.concurrency,
+                limit_per_host=0,
+                keepalive_timeout=60,
+                ttl_dns_cache=300,
+                resolver=PublicOnlyResolver(self._resolver),
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=aiohttp.ClientTimeout(
+                    total=self.timeout, sock_connect=min(self.timeout, 3.0)
+                ),
+                auto_decompress=False,
+                trust_env=False,
+            )
+        return self._session
 
     def close(self) -> None:
-        """Close the kept-alive connections of every thread that sent."""
-        with self._sessions_lock:
-            sessions, self._sessions = self._sessions, []
-        for session in sessions:
-            session.close()
-        self._local = threading.local()
+        """Close the kept-alive connections and the loop."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        if self._session is not None:
+            session, self._session = self._session, None
+            self._run(session.close())
+        self._loop.close()
+        self._loop = None
 
     def __enter__(self) -> PushSender:
         return self
@@ -128,65 +232,124 @@ class PushSender:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
+    # -- VAPID ------------------------------------------------------------------
+
+    def authorization(self, audience: str) -> str:
+        """The VAPID Authorization header for ``audience``, signed once per lifetime."""
+        now = time.time()
+        cached = self._jwts.get(audience)
+        if cached is not None and cached[1] - JWT_MARGIN > now:
+            return cached[0]
+        expires = int(now) + JWT_LIFETIME
+        claims = {"sub": self.subject, "aud": audience, "exp": expires}
+        header = self.keys.signer.sign(claims)["Authorization"]
+        self._jwts[audience] = (header, expires)
+        return header
+
+    # -- sending ------------------------------------------------------------------
+
     def send(self, target: Target, message: dict[str, Any], topic: str | None = None) -> PushResult:
-        """Encrypt ``message`` (as JSON) for ``target`` and post it to its push service."""
-        # Checked again at send time: the allowed list may have shrunk since subscribing.
-        if not endpoint_allowed(target.endpoint, self.allowed_origins):
+        """One push, now (the test notification)."""
+        return self.send_many([(target, message, topic)])[0]
+
+    def run(self, coroutine: Any) -> Any:
+        """Run ``coroutine`` on this sender's loop (where ``send_async`` may be awaited)."""
+        return self._run(coroutine)
+
+    def send_many(
+        self, pushes: Iterable[tuple[Target, dict[str, Any], str | None]]
+    ) -> list[PushResult]:
+        """Every push at once (up to ``concurrency`` in flight); results in the same order."""
+        pushes = list(pushes)
+        if not pushes:
+            return []
+        return self._run(self.send_async(pushes))
+
+    async def send_async(
+        self, pushes: list[tuple[Target, dict[str, Any], str | None]]
+    ) -> list[PushResult]:
+        """The pushes, sharing the sender's ``concurrency`` with every other call in flight."""
+        session = await self._http()
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self.concurrency)
+        gate = self._gate
+
+        self.unanswered += len(pushes)
+        # A batch shares a few messages (one per local day): encode each once.
+        encoded: dict[int, bytes] = {}
+        for _target, message, _topic in pushes:
+            if id(message) not in encoded:
+                encoded[id(message)] = json.dumps(message, separators=(",", ":")).encode()
+
+        async def one(push: tuple[Target, dict[str, Any], str | None]) -> PushResult:
+            target, message, topic = push
+            try:
+                async with gate:
+                    return await self._send_one(session, target, encoded[id(message)], topic)
+            finally:
+                self.unanswered -= 1
+
+        return list(await asyncio.gather(*(one(push) for push in pushes)))
+
+    async def _send_one(
+        self,
+        session: aiohttp.ClientSession,
+        target: Target,
+        data: bytes,
+        topic: str | None,
+    ) -> PushResult:
+        # Checked again at send time: the allowed list may have shrunk, and rows
+        # stored before the strict checks must pass them too.
+        endpoint = check_endpoint(target.endpoint, self.allowed_origins)
+        if endpoint is None:
             log.warning("push refused: endpoint not on an allowed push service")
             return PushResult("refused", detail="endpoint not allowed")
-        data = json.dumps(message, separators=(",", ":"))
-        headers = {"Urgency": "normal"}
-        if topic:
-            headers["Topic"] = topic
-        status: int | None = None
-        detail = ""
-        for attempt in range(1, self.attempts + 1):
-            pause: float | None = None
-            try:
-                response = webpush(
-                    {
-                        "endpoint": target.endpoint,
-                        "keys": {"p256dh": target.p256dh, "auth": target.auth},
-                    },
-                    data=data,
-                    vapid_private_key=self.keys.signer,
-                    # a fresh dict each time: pywebpush writes aud and exp into it
-                    vapid_claims={"sub": self.subject},
-                    timeout=self.timeout,
-                    ttl=TTL_SECONDS,
-                    headers=headers,
-                    requests_session=self._session(),
-                )
-                status = getattr(response, "status_code", None)
-                return PushResult("delivered", status=status, attempts=attempt)
-            except WebPushException as error:
-                response = error.response
-                status = response.status_code if response is not None else None
-                detail = f"push service answered {status}"
-                if status in GONE:
-                    log.info("push subscription gone (%s)", status)
-                    return PushResult("gone", status=status, attempts=attempt, detail=detail)
-                if status is not None and 300 <= status < 400:
-                    detail = f"push service redirected ({status}); not followed"
-                    log.warning("push failed: %s", detail)
-                    return PushResult("failed", status=status, attempts=attempt, detail=detail)
-                if status is None or not (status == 429 or status >= 500):
-                    log.warning("push failed: %s", detail)
-                    return PushResult("failed", status=status, attempts=attempt, detail=detail)
-                pause = _retry_after(response)
-            except requests.TooManyRedirects:
-                detail = "push service redirected; not followed"
-                log.warning("push failed: %s", detail)
-                return PushResult("failed", attempts=attempt, detail=detail)
-            except (requests.RequestException, OSError) as error:
-                status = None
-                detail = f"{type(error).__name__} talking to the push service"
-            except Exception as error:  # a broken key or payload must not stop the run
-                log.exception("push failed unexpectedly")
-                return PushResult("failed", attempts=attempt, detail=type(error).__name__)
-            if attempt < self.attempts:
-                wait = pause if pause is not None else self.backoff * 2 ** (attempt - 1)
-                log.info("push attempt %d failed (%s); retrying in %.1fs", attempt, detail, wait)
-                self.sleep(min(wait, self.max_pause))
-        log.warning("push failed after %d attempts: %s", self.attempts, detail)
-        return PushResult("retry_exhausted", status=status, attempts=self.attempts, detail=detail)
+        try:
+            body = WebPusher(
+                {"endpoint": endpoint.url, "keys": {"p256dh": target.p256dh, "auth": target.auth}}
+            ).encode(data, "aes128gcm")["body"]
+            headers = {
+                "Authorization": self.authorization(endpoint.origin),
+                "Content-Encoding": "aes128gcm",
+                "Content-Type": "application/octet-stream",
+                "TTL": str(TTL_SECONDS),
+                "Urgency": "normal",
+            }
+            if topic:
+                headers["Topic"] = topic
+        except Exception as error:  # a broken key must not stop the batch
+            log.warning("push not encrypted: %s", type(error).__name__)
+            return PushResult("failed", detail=f"could not encrypt: {type(error).__name__}")
+        routed = self.dev_routes.get(endpoint.host)
+        url = URL(routed + endpoint.path if routed else endpoint.url, encoded=True)
+        if not routed and (url.scheme, url.host, url.port) != ("https", endpoint.host, 443):
+            return PushResult("refused", detail="endpoint does not parse the same way twice")
+        try:
+            async with session.post(
+                url, data=body, headers=headers, allow_redirects=False
+            ) as response:
+                status = response.status
+                retry_after = _retry_after(response.headers)
+                await response.read()
+        except aiohttp.ClientConnectorError as error:
+            if isinstance(error.os_error, RefusedAddress):
+                log.warning("push refused: %s", error.os_error)
+                return PushResult("refused", detail=str(error.os_error))
+            return PushResult("retry", detail=f"{type(error).__name__} connecting")
+        except RefusedAddress as error:
+            return PushResult("refused", detail=str(error))
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
+            return PushResult("retry", detail=f"{type(error).__name__} talking to the push service")
+        detail = f"push service answered {status}"
+        if 200 <= status < 300:
+            return PushResult("delivered", status=status)
+        if status in GONE:
+            return PushResult("gone", status=status, detail=detail)
+        if 300 <= status < 400:
+            return PushResult(
+                "failed", status=status, detail=f"redirected ({status}); not followed"
+            )
+        if status == 429 or status >= 500:
+            return PushResult("retry", status=status, detail=detail, retry_after=retry_after)
+        log.warning("push failed: %s", detail)
+        return PushResult("failed", status=status, detail=detail)

@@ -1,7 +1,7 @@
 """Reading and writing reminder settings and push subscriptions.
 
 Everything a person can reach starts from that person; the sender's queries
-(candidates, claims) work across people and are never reachable from a request.
+(claims, batches: batches.py) work across people and are never reachable from a request.
 """
 
 from __future__ import annotations
@@ -9,17 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
-from webapp.models import Entry, PushSubscription, ReminderSettings, User, utcnow
-from webapp.reminders.schedule import ReminderRule, latest_possible_local_day
+from webapp.models import PushSubscription, ReminderSettings, User, utcnow
+from webapp.reminders import due_times
 
 MAX_DEVICES = 10
+
+
+class EndpointTaken(Exception):
+    """The endpoint is stored for another account with other keys."""
 
 
 def settings_of(user: User) -> ReminderSettings:
@@ -80,8 +83,10 @@ def save_subscription(
     """Store a browser's subscription; the same endpoint again updates it.
 
     An endpoint belongs to one browser profile. When another account subscribes
-    from that browser, the endpoint moves to it: the browser now shows that
-    person's reminders, not the earlier one's. Returns (subscription, created).
+    from that browser (same endpoint, same keys), the endpoint moves to it: the
+    browser now shows that person's reminders, not the earlier one's. Someone
+    who only knows the endpoint cannot take it: other keys raise EndpointTaken.
+    Returns (subscription, created).
     """
     agent = (user_agent or "")[:255] or None
     existing = db.session.scalar(select(PushSubscription).filter_by(endpoint=endpoint))
@@ -91,6 +96,7 @@ def save_subscription(
             user_id=user.id, endpoint=endpoint, p256dh=p256dh, auth=auth, user_agent=agent
         )
         db.session.add(subscription)
+        _reschedule_for_new_device(user)
         try:
             db.session.commit()
             return subscription, True
@@ -100,12 +106,26 @@ def save_subscription(
             existing = db.session.scalar(select(PushSubscription).filter_by(endpoint=endpoint))
             if existing is None:
                 raise
+    if existing.user_id != user.id and (existing.p256dh, existing.auth) != (p256dh, auth):
+        # Knowing an endpoint is not owning it: only the browser holding the
+        # subscription's keys (the same PushSubscription) may move it.
+        raise EndpointTaken()
+    moved = existing.user_id != user.id
     existing.user_id = user.id
     existing.p256dh = p256dh
     existing.auth = auth
     existing.user_agent = agent or existing.user_agent
+    if moved:
+        _reschedule_for_new_device(user)
     db.session.commit()
     return existing, False
+
+
+def _reschedule_for_new_device(user: User) -> None:
+    """A first device may make today's reminder possible again (see batches.py)."""
+    settings = db.session.get(ReminderSettings, user.id)
+    if settings is not None:
+        due_times.recompute(db.session, settings, user.timezone)
 
 
 def _make_room_for_a_device(user: User) -> None:
@@ -161,97 +181,6 @@ def mark_delivered(subscription_ids: list[int], when: dt.datetime) -> None:
             .execution_options(synchronize_session=False)
         )
     db.session.commit()
-
-
-@dataclass(frozen=True)
-class Candidate:
-    user_id: int
-    rule: ReminderRule
-    skip_if_logged: bool
-
-
-def reminder_candidates(now: dt.datetime) -> list[Candidate]:
-    """Everyone whose reminder might be due: on, with a device, and not claimed too far.
-
-    Whether it is due depends on each person's timezone, which schedule.due_day
-    decides; this only narrows the rows read.
-    """
-    latest = latest_possible_local_day(now)
-    has_device = exists().where(PushSubscription.user_id == ReminderSettings.user_id)
-    rows = db.session.execute(
-        select(
-            ReminderSettings.user_id,
-            User.timezone,
-            ReminderSettings.local_time,
-            ReminderSettings.days_mask,
-            ReminderSettings.last_claimed_day,
-            ReminderSettings.skip_if_logged,
-        )
-        .join(User, User.id == ReminderSettings.user_id)
-        .where(
-            ReminderSettings.enabled.is_(True),
-            or_(
-                ReminderSettings.last_claimed_day.is_(None),
-                ReminderSettings.last_claimed_day < latest,
-            ),
-            has_device,
-        )
-        .order_by(ReminderSettings.user_id)
-    )
-    return [
-        Candidate(
-            user_id=row.user_id,
-            rule=ReminderRule(row.timezone, row.local_time, row.days_mask, row.last_claimed_day),
-            skip_if_logged=row.skip_if_logged,
-        )
-        for row in rows
-    ]
-
-
-def claim_reminder(user_id: int, day: dt.date) -> bool:
-    """Claim the person's reminder of ``day``; True for exactly one caller.
-
-    One UPDATE whose WHERE says "not yet claimed for this day": the database
-    serialises concurrent updates of the row (PostgreSQL re-checks the WHERE
-    after waiting for the row lock; SQLite has a single writer), so of any
-    number of parallel runs one sees a changed row and the rest see none.
-    """
-    result = db.session.execute(
-        update(ReminderSettings)
-        .where(
-            ReminderSettings.user_id == user_id,
-            ReminderSettings.enabled.is_(True),
-            or_(
-                ReminderSettings.last_claimed_day.is_(None),
-                ReminderSettings.last_claimed_day < day,
-            ),
-        )
-        .values(last_claimed_day=day)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount == 1
-
-
-def release_claim(user_id: int, day: dt.date, previous: dt.date | None) -> None:
-    """Give back a claim when no device could be reached, so a later run tries again."""
-    db.session.execute(
-        update(ReminderSettings)
-        .where(ReminderSettings.user_id == user_id, ReminderSettings.last_claimed_day == day)
-        .values(last_claimed_day=previous)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-
-
-def has_entry_on(user_id: int, day: dt.date) -> bool:
-    found = db.session.scalar(
-        select(Entry.pk)
-        .filter_by(user_id=user_id, date=day)
-        .where(Entry.deleted_at.is_(None))  # a deleted entry is not "logged today"
-        .limit(1)
-    )
-    return found is not None
 
 
 def _token_hash(token: str) -> str:

@@ -2,9 +2,14 @@
 
 A subscription's endpoint is a URL the server will POST to. Accepting any URL
 would let anyone make the server send requests into its own network (SSRF), so
-only endpoints on the configured push services are accepted: same scheme, host
-and port as one of ``PUSH_ALLOWED_ORIGINS``. An entry ``https://*.example.com``
-allows the subdomains of example.com (Windows hands out many push hosts).
+an endpoint is parsed strictly, normalised, and the normalised form is what is
+stored and what the sender connects to (``PushEndpoint.url``): https only, port
+443 only, a DNS name (no IP literal in any spelling, no userinfo, no backslash,
+no percent sign or brackets in the host), IDNA names turned into their ASCII
+form, and that name on one of ``PUSH_ALLOWED_ORIGINS``. An entry
+``https://*.example.com`` allows the subdomains of example.com (Windows hands
+out many push hosts). At send time the sender also refuses names that resolve to
+private, loopback or link-local addresses (``sender.PublicOnlyResolver``).
 Pure: no Flask, no database.
 """
 
@@ -12,64 +17,129 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
-from webapp.validation import split_url
+import idna
 
 ENDPOINT_MAX = 1024
-_DEFAULT_PORTS = {"https": 443, "http": 80}
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+# WHATWG URL parsing reads a host whose last label is a number (127.1, 0x7f.1,
+# 2130706433) as an IPv4 address: such names are never push services.
+_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
+# What may follow the host: a path (and query) of RFC 3986 characters. No
+# backslash, no fragment, no space or control character.
+_TAIL = re.compile(r"^/[A-Za-z0-9\-._~!$&'()*+,;=:@/%?]*$")
+# Spaces of any kind, control characters, DEL and backslashes: never in an endpoint.
+_BAD_CHARS = re.compile(r"[\s\x00-\x1f\x7f\\\\]")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+@dataclass(frozen=True)
+class PushEndpoint:
+    """An endpoint in the one form the server stores and connects to."""
+
+    host: str  # ASCII (IDNA A-labels), lower case, no trailing dot
+    path: str  # starts with "/", may carry a query
+
+    @property
+    def origin(self) -> str:
+        return f"https://{self.host}"
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.host}{self.path}"
+
+
+def normalise_host(text: str) -> str | None:
+    """A DNS name in its ASCII form, or None for anything else (IP literals included)."""
+    if not text or len(text) > 253 or any(ch in text for ch in "@[]\\%/?#:") or text.endswith("."):
+        return None
+    host = text.lower()
+    if not host.isascii() or "xn--" in host:
+        try:
+            # UTS 46 maps full-width letters, digits and dots to ASCII first, so
+            # "１２７.０.０.１" is caught as the IP literal it becomes; A-labels
+            # ("xn--…") are checked to be the encoding of a valid name.
+            host = idna.encode(text, uts46=True).decode("ascii").lower()
+        except (idna.IDNAError, UnicodeError, ValueError):
+            return None
+    labels = host.split(".")
+    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+        return None
+    if _NUMERIC_LABEL.match(labels[-1]):
+        return None
+    return host
+
+
+def parse_endpoint(text: Any) -> PushEndpoint | None:
+    """The endpoint parsed the way the sender connects to it, or None when it is not safe."""
+    if not isinstance(text, str) or not text or len(text) > ENDPOINT_MAX:
+        return None
+    if _BAD_CHARS.search(text):
+        return None
+    if text[:8].lower() != "https://":
+        return None
+    rest = text[8:]
+    cut = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    authority, tail = rest[:cut], rest[cut:]
+    if "@" in authority or "[" in authority or "]" in authority:
+        return None
+    if ":" in authority:
+        authority, _, port = authority.rpartition(":")
+        if port != "443":
+            return None
+    host = normalise_host(authority)
+    if host is None or not tail.isascii() or not _TAIL.match(tail) or _BAD_PERCENT.search(tail):
+        return None
+    return PushEndpoint(host, tail)
 
 
 def parse_allowed_origins(setting: str | list[str] | None) -> list[str]:
-    """The comma-separated setting as a list of lower-case origins without a trailing /."""
+    """The setting as a list of ``host`` or ``*.host`` patterns (https, port 443 only).
+
+    Entries that are not an https origin of a DNS name are left out: they could
+    never match an endpoint that passes ``parse_endpoint``.
+    """
     if not setting:
         return []
     items = setting.split(",") if isinstance(setting, str) else setting
-    return [item.strip().rstrip("/").lower() for item in items if item.strip()]
-
-
-def _origin_parts(url: str) -> tuple[str, str, int] | None:
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return None
-    return scheme, parts.hostname.lower(), port or _DEFAULT_PORTS[scheme]
-
-
-def endpoint_allowed(endpoint: str, allowed_origins: list[str]) -> bool:
-    """True when the endpoint is an https (or explicitly listed) URL on an allowed origin."""
-    if not isinstance(endpoint, str) or len(endpoint) > ENDPOINT_MAX:
-        return False
-    if any(ch.isspace() or ord(ch) < 32 for ch in endpoint):
-        return False
-    parts = split_url(endpoint)
-    if parts is None:
-        return False
-    # user:password@host would make the host part say something other than it seems
-    if parts.username is not None or parts.password is not None:
-        return False
-    target = _origin_parts(endpoint)
-    if target is None:
-        return False
-    for origin in allowed_origins:
-        wildcard = "://*." in origin
-        allowed = _origin_parts(origin.replace("://*.", "://", 1))
-        if allowed is None:
+    patterns = []
+    for item in items:
+        item = item.strip().rstrip("/")
+        if item[:8].lower() != "https://":
             continue
-        scheme, host, port = allowed
-        if target[0] != scheme or target[2] != port:
-            continue
-        if target[1] == host and not wildcard:
-            return True
-        if wildcard and target[1].endswith("." + host):
+        name = item[8:]
+        if name.endswith(":443"):
+            name = name[:-4]
+        wildcard = name.startswith("*.")
+        host = normalise_host(name[2:] if wildcard else name)
+        if host is not None:
+            patterns.append(f"*.{host}" if wildcard else host)
+    return patterns
+
+
+def host_allowed(host: str, allowed: list[str]) -> bool:
+    for pattern in allowed:
+        if pattern.startswith("*."):
+            if host.endswith(pattern[1:]):
+                return True
+        elif host == pattern:
             return True
     return False
+
+
+def check_endpoint(text: Any, allowed: list[str]) -> PushEndpoint | None:
+    """The normalised endpoint when it is safe and on an allowed push service."""
+    endpoint = parse_endpoint(text)
+    if endpoint is None or not host_allowed(endpoint.host, allowed):
+        return None
+    return endpoint
+
+
+def endpoint_allowed(endpoint: Any, allowed: list[str]) -> bool:
+    return check_endpoint(endpoint, allowed) is not None
 
 
 def _b64url_bytes(value: Any) -> bytes | None:
@@ -102,10 +172,10 @@ def check_subscription(raw: Any, allowed_origins: list[str]) -> CheckedSubscript
     endpoint = raw.get("endpoint")
     if not isinstance(endpoint, str) or not endpoint:
         result.errors["endpoint"] = ["The subscription has no endpoint."]
-    elif not endpoint_allowed(endpoint, allowed_origins):
+    elif (checked := check_endpoint(endpoint, allowed_origins)) is None:
         result.errors["endpoint"] = ["This push service is not one Fossa sends to."]
     else:
-        result.endpoint = endpoint
+        result.endpoint = checked.url
     keys = raw.get("keys")
     keys = keys if isinstance(keys, dict) else {}
     p256dh = _b64url_bytes(keys.get("p256dh"))

@@ -38,4 +38,4 @@ def save_entry(page: Any, pain: int, note: str | None = None) -> None:
         if details.get_attribute("open") is None:
             details.locator("summary").click()
         page.locator("#notes").fill(note)
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()

@@ -138,7 +138,7 @@ def test_the_calf_question_and_the_interrupt_work_with_the_network_cut(browser, 
     in_viewport(live_emergency(page))
     # Saved offline, the entry waits on the phone ...
     live_emergency(page).get_by_role("button", name="Back to my entry").click()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#offline-note")).to_contain_text("No connection")
     page.reload()  # a fresh visit, still offline: the waiting entry still warns
     in_viewport(live_emergency(page))
@@ -178,7 +178,7 @@ def test_a_saved_emergency_stays_on_today_until_acknowledged(browser, live_serve
         tap_sign(page, CALF, calf_swelling=True)
         tap_sign(page, CALF, calf_tenderness=True)
         live_emergency(page).get_by_role("button", name="Back to my entry").click()
-        page.get_by_role("button", name="Save").click()
+        page.get_by_role("button", name="Save", exact=True).click()
         saved = page.locator(".emergency-interrupt").first
         in_viewport(saved)
 
@@ -205,7 +205,7 @@ def test_a_follow_up_answered_with_one_tap_updates_the_entry_and_insights(page, 
     pain(page, 5)
     tap_region(page, "calf")
     # Not answered inline (nothing is required): Fossa asks again after saving.
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     questions = page.locator("#questions")
     in_viewport(questions.locator(".question-card").first)
     shot(page, "follow-up-light")

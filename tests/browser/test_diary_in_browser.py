@@ -14,7 +14,7 @@ def test_entry_logged_by_tapping_shows_in_the_diary(page, live_server):
     page.locator("#field-activity").get_by_role("radio", name="Running", exact=True).click()
     page.locator("#field-swelling").get_by_role("radio", name="Mild", exact=True).click()
     page.locator("#field-numbness").get_by_role("radio", name="No", exact=True).click()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
 
     expect(page.locator("#saved-note")).to_contain_text("Saved for")
     # htmx swapped the fragment: no page load happened, the URL is unchanged.
@@ -31,7 +31,7 @@ def test_form_with_bad_input_keeps_what_was_typed(page, live_server):
     register(page, live_server.url)
     page.locator("#more-details summary").click()
     page.locator("#notes").fill("Sharp after the hill reps")
-    page.get_by_role("button", name="Save").click()  # no pain chosen
+    page.get_by_role("button", name="Save", exact=True).click()  # no pain chosen
     expect(page.locator("#field-pain .field-errors")).to_contain_text("Rate the pain")
     expect(page.locator("#notes")).to_have_value("Sharp after the hill reps")
 
@@ -42,7 +42,7 @@ def test_core_pages_have_no_serious_accessibility_violations(page, live_server):
     register(page, live_server.url)
     assert serious_violations(page) == []
     page.locator("#field-pain").get_by_role("radio", name="3", exact=True).click()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#saved-note")).to_be_visible()
     page.goto(f"{live_server.url}/diary")
     assert serious_violations(page) == []

@@ -48,7 +48,7 @@ def test_a_closed_tab_keeps_everything_typed(app, browser, live_server):
     page.screenshot(path="test-output/draft-restored.png")
 
     # Saved: the draft has done its job and does not come back.
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#saved-note")).to_contain_text("Saved for")
     page.reload()
     expect(page.locator("#notes")).to_have_value("")

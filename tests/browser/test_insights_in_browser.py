@@ -42,7 +42,7 @@ def test_calf_signs_warn_at_once_then_after_saving(page, live_server):
     expect(live_card).to_be_in_viewport()
     live_card.get_by_role("button", name="Back to my entry").click()
     expect(live_card).to_have_count(0)
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     banner = page.locator(".emergency-interrupt").first
     expect(banner).to_have_attribute("role", "alert")
     expect(banner).to_contain_text("Seek emergency care now")

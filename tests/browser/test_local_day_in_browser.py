@@ -37,7 +37,7 @@ def test_far_from_utc_the_entry_carries_the_local_date(app, browser, live_server
     expect(page.locator("#zone-offer")).to_be_hidden()  # the stored zone is the browser's
 
     page.locator("#field-pain").get_by_role("radio", name="3", exact=True).click()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#saved-note")).to_contain_text("Saved for")
     assert stored(app) == (zone, [local_today])
 
@@ -47,7 +47,7 @@ def test_far_from_utc_the_entry_carries_the_local_date(app, browser, live_server
     expect(date_field).to_have_value(yesterday)
     expect(page.get_by_role("button", name="Yesterday")).to_have_attribute("aria-pressed", "true")
     page.locator("#field-pain").get_by_role("radio", name="5", exact=True).click()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     # The note of this save (the first save's note said "Saved for" already).
     day_before = local_today - dt.timedelta(days=1)
     expect(page.locator("#saved-note")).to_contain_text(day_before.strftime("Saved for %A %-d %B"))

@@ -25,7 +25,7 @@ def test_a_long_pasted_note_stays_whole_and_the_reason_is_in_view(app, browser, 
     expect(page.locator("#notes-count")).to_contain_text(f"{over} over the limit of 2,000")
     expect(page.locator("#notes-count")).to_contain_text("nothing has been cut")
 
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     summary = page.locator(".error-summary")
     expect(summary).to_contain_text(f"Keep notes to 2,000 characters (now {len(pasted):,})")
     expect(summary).to_be_in_viewport()

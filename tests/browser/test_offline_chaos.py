@@ -140,7 +140,7 @@ class Person:
         if details.get_attribute("open") is None:
             details.locator("summary").click()
         form.locator("#notes").fill(note)
-        form.get_by_role("button", name="Save").click()
+        form.get_by_role("button", name="Save", exact=True).click()
         self.saved.append(note)
         self.steps.append(f"save {note!r} ({'online' if self.online else 'offline'})")
         # What the person waits for: the form empties (saved, or kept on the phone),

@@ -94,7 +94,7 @@ def log_in(page: Any, base_url: str) -> None:
 def log_pain(page: Any, pain: int | None) -> None:
     if pain is not None:
         page.locator("#field-pain").get_by_role("radio", name=str(pain), exact=True).click()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
 
 
 def test_worker_controls_the_page_and_the_app_is_installable(server, launch, tmp_path):

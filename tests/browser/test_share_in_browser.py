@@ -16,7 +16,7 @@ def test_link_made_on_a_phone_opens_a_readable_doctor_view(
 ):
     register(page, live_server.url)
     page.locator("#field-pain").get_by_role("radio", name="6", exact=True).click()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#saved-note")).to_be_visible()
 
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])

@@ -22,7 +22,7 @@ def test_undo_brings_back_a_long_cjk_note_and_only_for_its_owner(app, browser, l
     page.locator("#field-pain").get_by_role("radio", name="6", exact=True).click()
     page.locator("#more-details summary").click()
     page.locator("#notes").fill(CJK_NOTE)
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#saved-note")).to_contain_text("Saved for")
 
     page.goto(f"{live_server.url}/diary")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from tests.browser.actions import PASSWORD, register
 from tests.browser.pwa_support import (
     first_page,
@@ -38,4 +40,14 @@ def save_entry(page: Any, pain: int, note: str | None = None) -> None:
         if details.get_attribute("open") is None:
             details.locator("summary").click()
         page.locator("#notes").fill(note)
+    # A note that reads as an emergency brings up the interrupt over the form; a person
+    # goes back to their entry (its secondary action) and then saves it.
+    interrupt = page.locator("[data-live-emergency]").first
+    if note is not None:
+        try:
+            interrupt.wait_for(state="visible", timeout=1500)
+        except PlaywrightTimeoutError:
+            pass  # nothing alarming in the note
+        else:
+            interrupt.locator("[data-emergency-back]").click()
     page.get_by_role("button", name="Save", exact=True).click()

@@ -109,3 +109,54 @@ def test_the_due_times_migration_backfills_next_due_at(empty_database, tmp_path)
         assert now - dt.timedelta(days=1) <= due <= now + dt.timedelta(days=1)
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_upgrading_keeps_every_persons_entries_and_devices(empty_database, tmp_path):
+    """A person's rows survive every migration: SQLite batch rebuilds of a parent table
+    must not cascade (a rebuild of "user" once deleted every entry and reminder)."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": empty_database,
+            "SECRET_KEY": "test",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "AUTO_MIGRATE": False,
+        }
+    )
+    with app.app_context():
+        upgrade(revision="c83443b03347")
+        now = dt.datetime.now(dt.UTC)
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    'INSERT INTO "user" (id, email, password_hash, session_id, timezone,'
+                    " created_at) VALUES (1, 'a@example.com', 'x', 's1', 'UTC', :now)"
+                ),
+                {"now": now},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO entry (id, user_id, date, pain, notes, created_at, updated_at)"
+                    " VALUES ('6f1c0d3e-6f5d-4a37-9f53-2f0e0c8f4d11', 1, :day, 4,"
+                    " 'kept through every migration', :now, :now)"
+                ),
+                {"day": now.date(), "now": now},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO push_subscription (user_id, endpoint, p256dh, auth, created_at)"
+                    " VALUES (1, 'https://fcm.googleapis.com/fcm/send/x', 'k', 'a', :now)"
+                ),
+                {"now": now},
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            notes = connection.execute(text("SELECT notes FROM entry")).scalars().all()
+            devices = connection.execute(text("SELECT count(*) FROM push_subscription")).scalar()
+        assert notes == ["kept through every migration"]
+        assert devices == 1
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -83,10 +83,12 @@ def test_start_over_and_logout_clear_the_draft_and_nobody_else_sees_it(app, brow
     expect(page.locator("#draft-note")).to_have_count(0)
     page.goto(f"{live_server.url}/account")
     page.get_by_role("button", name="Log out").click()
+    # Let the log-out finish before going on: a goto now would cancel its request.
+    page.wait_for_url(re.compile(r"/login"))
     page.goto(f"{live_server.url}/login")
     page.get_by_label("Email").fill("first@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/today")
+    page.wait_for_url(re.compile(r"/today"))
     expect(page.locator("#draft-note")).to_have_count(0)  # logging out cleared it for good
     context.close()

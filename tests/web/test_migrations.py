@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
 
@@ -29,15 +32,20 @@ def empty_database(database_uri, tmp_path):
     engine.dispose()
 
 
-def test_upgrade_gives_the_models_schema_and_downgrade_empties_it(empty_database, tmp_path):
-    app = create_app(
+def _unmigrated_app(database: str, tmp_path: Any) -> Flask:
+    """The app on ``database``, left unmigrated so a test can step through the revisions."""
+    return create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": empty_database,
+            "SQLALCHEMY_DATABASE_URI": database,
             "SECRET_KEY": "test",
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "AUTO_MIGRATE": False,
         }
     )
+
+
+def test_upgrade_gives_the_models_schema_and_downgrade_empties_it(empty_database, tmp_path):
+    app = _unmigrated_app(empty_database, tmp_path)
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -69,14 +77,7 @@ def test_the_due_times_migration_backfills_next_due_at(empty_database, tmp_path)
 
     from sqlalchemy import text
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": empty_database,
-            "SECRET_KEY": "test",
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "AUTO_MIGRATE": False,
-        }
-    )
+    app = _unmigrated_app(empty_database, tmp_path)
     with app.app_context():
         upgrade(revision="c83443b03347")
         now = dt.datetime.now(dt.UTC)
@@ -118,14 +119,7 @@ def test_upgrading_keeps_every_persons_entries_and_devices(empty_database, tmp_p
 
     from sqlalchemy import text
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": empty_database,
-            "SECRET_KEY": "test",
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "AUTO_MIGRATE": False,
-        }
-    )
+    app = _unmigrated_app(empty_database, tmp_path)
     with app.app_context():
         upgrade(revision="c83443b03347")
         now = dt.datetime.now(dt.UTC)

@@ -72,14 +72,9 @@ def _revoke_calendar() -> BooleanField:
     return BooleanField("Also turn off my private calendar link", default=True)
 
 
-class ChangePasswordForm(FossaForm):
-    current = PasswordField(
-        "Current password",
-        validators=[DataRequired("Enter your current password.")],
-        render_kw={"autocomplete": "current-password"},
-    )
-    password = _new_password("New password")
-    confirm = PasswordField(
+def _repeat_new_password() -> PasswordField:
+    """The second typing of a new password, which must match the first."""
+    return PasswordField(
         "Repeat the new password",
         validators=[
             DataRequired("Repeat the password."),
@@ -87,6 +82,16 @@ class ChangePasswordForm(FossaForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ChangePasswordForm(FossaForm):
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = _new_password("New password")
+    confirm = _repeat_new_password()
     # If someone else had the password, links they made would outlive it.
     revoke_links = _revoke_links()
     revoke_calendar = _revoke_calendar()
@@ -98,14 +103,7 @@ class ForgotPasswordForm(FossaForm):
 
 class ResetPasswordForm(FossaForm):
     password = _new_password("New password")
-    confirm = PasswordField(
-        "Repeat the new password",
-        validators=[
-            DataRequired("Repeat the password."),
-            EqualTo("password", "The passwords differ."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    confirm = _repeat_new_password()
     revoke_links = _revoke_links()
     revoke_calendar = _revoke_calendar()
 

@@ -305,14 +305,19 @@
       // Refused for what it says: the form is back with everything typed and the
       // reasons beside the fields, so the form (and its draft) hold it now.
       if (status === 422 && named) return Queue.discard(id).then(drawQueue);
-      if (status === 0) return keptOnPhone(form, entry, "offline");
-      if (status === 400 || status === 401 || status === 403 || status === 419) {
-        return keptOnPhone(form, entry, "session");
-      }
-      if (status >= 200 && status < 400) return drawQueue(); // not proof: it stays queued
-      retrySoon();
-      return keptOnPhone(form, entry, "server");
+      // No proof: the entry waits in the queue like any other, for the next replay.
+      return Queue.release(id).catch(function () {}).then(function () { return keptOrWaiting(form, entry, status); });
     }).catch(function () {});
+  }
+
+  function keptOrWaiting(form, entry, status) {
+    if (status === 0) return keptOnPhone(form, entry, "offline");
+    if (status === 400 || status === 401 || status === 403 || status === 419) {
+      return keptOnPhone(form, entry, "session");
+    }
+    if (status >= 200 && status < 400) return drawQueue(); // not proof: it stays queued
+    retrySoon();
+    return keptOnPhone(form, entry, "server");
   }
 
   // Before a save leaves the page, the entry is in the queue (IndexedDB): whatever
@@ -326,12 +331,13 @@
     if (!entry.id) entry.id = newEntryId();
     var idField = form.querySelector("input[name=id]");
     if (idField) idField.value = entry.id;
-    var queued = Queue.enqueue(entry, { owner: pageOwner() }).then(function (item) {
+    var online = navigator.onLine !== false;
+    var queued = Queue.enqueue(entry, { owner: pageOwner(), sending: online }).then(function (item) {
       // Safe on the phone now: the draft of it (static/js/drafts.js) has done its job.
       document.dispatchEvent(new CustomEvent("fossa:entry-queued", { detail: { id: entry.id, owner: pageOwner() } }));
       return item;
     });
-    if (navigator.onLine === false) {
+    if (!online) {
       // Known to be offline: no point waiting for the request to fail.
       queued.then(function () { keptOnPhone(form, entry, "offline"); }, function () {
         event.detail.issueRequest(true); // no IndexedDB: let the request try its luck
@@ -372,6 +378,14 @@
     // the service worker can answer from its cache or with the offline page.
     if (config.verb === "get" && config.boosted && config.path) window.location.assign(config.path);
   });
+
+  function hasOwnSending() { return Object.keys(sending).length > 0; }
+
+  var leaseTimer = null;
+  function retryAfterLease() {
+    if (leaseTimer) return;
+    leaseTimer = window.setTimeout(function () { leaseTimer = null; replayAndDraw(); }, Queue.SENDING_LEASE_MS + 500);
+  }
 
   var retryTimer = null;
   function retrySoon() {
@@ -432,6 +446,8 @@
       noteSynced(result);
       // Server trouble (not the network, not the session): try again in a while.
       if (result && result.waiting && !result.offline && !result.signedOut) retrySoon();
+      // Carried by a request of a page that went away mid-save: its lease runs out, then send it.
+      else if (result && result.inFlight && !hasOwnSending()) retryAfterLease();
       return drawQueue();
     }, drawQueue);
   }

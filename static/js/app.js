@@ -263,6 +263,7 @@
   // The entry is safe in the queue: empty the form for the next one, with a new id,
   // and say where the entry is and what happens to it.
   function keptOnPhone(form, entry, why) {
+    var summary = window.FossaToday ? window.FossaToday.summarise(form, entry) : null;
     // Catching up on several days: the next entry starts on the day just kept.
     var day = form.querySelector("input[name=date]");
     var chosenDay = day ? day.value : "";
@@ -277,6 +278,9 @@
       server: "The server could not save " + describe(entry) + " just now. It is kept on this phone and will be sent again."
     }[why];
     var note = sayAboveForm(form, "offline-note", text, why === "offline" ? "status" : "alert");
+    // Today's entry kept on the phone: the page shows it as today's summary, as it
+    // would once the server has it, and says it is still to be sent.
+    if (summary && window.FossaToday) window.FossaToday.showQueued(form, summary, why);
     if (why === "session") {
       // htmx may follow the server to the log-in page (HX-Redirect): say it there too.
       try { window.sessionStorage.setItem(LOGIN_TO_SEND, "1"); } catch (e) { /* private mode */ }
@@ -497,4 +501,162 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.target === document.body) startPage();
   });
+})();
+
+/* /today: the quick log's small behaviours. The knee map keeps its keyboard order to
+   the drawing, a chosen answer can be tapped off again ("not recorded"), "Add another"
+   shows the form kept under today's summary, focus goes to the summary after a save,
+   and an entry kept offline for today is shown as today's summary. */
+(function () {
+  "use strict";
+
+  var DRAWN = { right: ["thigh", "inner", "center", "outer", "calf"], left: ["thigh", "outer", "center", "inner", "calf"] };
+
+  // Seen from behind, a left knee's inner side is on the right of the drawing: the
+  // labels follow it there (CSS), and so does the tab order (the DOM order).
+  function orderRegions(form) {
+    var map = form.querySelector("[data-knee-map]");
+    if (!map) return;
+    var side = form.querySelector("input[name=side]:checked");
+    var order = DRAWN[side && side.value === "left" ? "left" : "right"];
+    order.forEach(function (value) {
+      var label = map.querySelector("[data-region=" + value + "]");
+      if (label) map.appendChild(label);
+    });
+  }
+
+  function start(root) {
+    var forms = root.querySelectorAll ? root.querySelectorAll("form") : [];
+    Array.prototype.forEach.call(forms, function (form) {
+      if (!form.querySelector("[data-knee-map]") || form.hasAttribute("data-today-ready")) return;
+      form.setAttribute("data-today-ready", "");
+      orderRegions(form);
+      form.addEventListener("change", function (event) {
+        if (event.target && event.target.name === "side") orderRegions(form);
+      });
+      form.addEventListener("reset", function () { window.setTimeout(function () { orderRegions(form); }, 0); });
+    });
+  }
+
+  // Tapping the chosen answer again takes it back to "not recorded".
+  function clearable(input) {
+    return input && input.type === "radio" && input.value !== "" && input.closest && input.closest("[data-clearable]");
+  }
+  function remember(event) {
+    var input = event.target;
+    if (event.type === "keydown" && event.key !== " ") return;
+    if (clearable(input)) input.__wasChecked = input.checked;
+  }
+  document.addEventListener("pointerdown", remember, true);
+  document.addEventListener("keydown", remember, true);
+  document.addEventListener("click", function (event) {
+    var input = event.target;
+    if (!clearable(input) || !input.__wasChecked) return;
+    input.__wasChecked = false;
+    input.checked = false;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+
+  function showForm(focus) {
+    var form = document.getElementById("entry-form");
+    var done = document.getElementById("today-done");
+    if (!form) return false;
+    form.hidden = false;
+    if (done) done.hidden = true;
+    if (focus) {
+      var title = form.querySelector(".form-title");
+      if (title) { title.setAttribute("tabindex", "-1"); title.focus(); }
+    }
+    return true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("[data-add-another]") : null;
+    if (!link) return;
+    if (showForm(true)) { event.preventDefault(); event.stopPropagation(); }
+  }, true);
+
+  // What a person would read on the summary card, from the form as it was saved.
+  function labelOf(form, name, value) {
+    var input = form.querySelector("input[name=" + name + "][value='" + String(value).replace(/'/g, "") + "']");
+    if (!input) return String(value);
+    if (input.getAttribute("aria-label")) return input.getAttribute("aria-label");
+    var label = input.closest("label");
+    return label ? label.textContent.trim() : String(value);
+  }
+
+  function summarise(form, entry) {
+    var day = form.querySelector("input[name=date]");
+    var knee = [];
+    if (entry.side) knee.push(labelOf(form, "side", entry.side) + (entry.side === "both" ? " knees" : " knee"));
+    if (entry.locations && entry.locations.length) {
+      knee.push(entry.locations.map(function (v) { return labelOf(form, "locations", v); }).join(", "));
+    }
+    var activity = entry.activity ? labelOf(form, "activity", entry.activity) : "No activity recorded";
+    if (entry.swelling) activity += " · " + labelOf(form, "swelling", entry.swelling) + " swelling";
+    return { today: !!day && entry.date === day.getAttribute("max"), pain: entry.pain, knee: knee.join(" · ") || "Knee not recorded", activity: activity };
+  }
+
+  var WAITING = {
+    offline: "Not sent yet: it goes into your diary when you are back online.",
+    session: "Not sent yet: log in again and it goes into your diary.",
+    server: "Not sent yet: the server could not take it just now. It will be sent again."
+  };
+
+  function band(pain) { return pain === 0 ? "none" : pain <= 3 ? "mild" : pain <= 6 ? "moderate" : "severe"; }
+
+  function showQueued(form, summary, why) {
+    var template = document.getElementById("queued-done-template");
+    if (!summary.today || !template) return;
+    var card = template.content.firstElementChild.cloneNode(true);
+    var pain = typeof summary.pain === "number" ? summary.pain : null;
+    card.querySelector("[data-slot=pain]").textContent = pain === null ? "–" : String(pain);
+    if (pain !== null) card.querySelector("[data-slot=badge]").classList.add("pain-" + band(pain));
+    card.querySelector("[data-slot=knee]").textContent = summary.knee;
+    card.querySelector("[data-slot=activity]").textContent = summary.activity;
+    card.querySelector("[data-slot=waiting]").textContent = WAITING[why] || WAITING.offline;
+    var old = document.getElementById("today-done");
+    if (old) old.remove();
+    form.parentNode.insertBefore(card, form);
+    form.hidden = true;
+    form.setAttribute("data-after-done", "");
+    if (why) card.focus();
+  }
+
+  // Back on /today the same day with an entry for today still on the phone: that is
+  // today's summary, unless the server's own summary or an error is on the page.
+  function showWaitingToday() {
+    var form = document.getElementById("entry-form");
+    var Queue = window.FossaQueue;
+    // Online, the page's replay sends it at once and says so; offline it waits here.
+    if (navigator.onLine !== false) return;
+    if (!form || !Queue || form.hidden || document.getElementById("today-done") || !form.hasAttribute("data-new-entry")) return;
+    var day = form.querySelector("input[name=date]");
+    var today = day && day.getAttribute("max");
+    if (!today) return;
+    Queue.pending().then(function (items) {
+      var mineToday = items.filter(function (i) { return i.status !== "rejected" && i.entry && i.entry.date === today; });
+      if (!mineToday.length || document.getElementById("today-done") || form.hidden) return;
+      if (document.getElementById("draft-note")) return; // a draft is being finished: keep the form
+      var last = mineToday[mineToday.length - 1].entry;
+      var card = summarise(form, last);
+      var template = document.getElementById("queued-done-template");
+      if (!template) return;
+      showQueued(form, card, "offline");
+    }).catch(function () {});
+  }
+
+  // After a save the summary (or, for another day, the saved note) has the focus, so
+  // the keyboard and screen reader start from what just happened.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.target;
+    if (!target || target.id !== "log") return;
+    var saved = target.querySelector("[data-just-saved]");
+    if (saved) saved.focus();
+  });
+
+  window.FossaToday = { summarise: summarise, showQueued: showQueued, showForm: showForm };
+  document.addEventListener("DOMContentLoaded", function () { start(document); window.setTimeout(showWaitingToday, 300); });
+  document.addEventListener("htmx:load", function (event) { start(event.target); });
 })();

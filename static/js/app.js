@@ -423,6 +423,7 @@
     Queue.pending().then(function (items) {
       var item = items.filter(function (i) { return i.id === id; })[0];
       if (!item) return;
+      if (form.hidden && window.FossaToday) window.FossaToday.showForm(false);
       fillForm(form, item.entry, format);
       form.scrollIntoView();
       var first = form.querySelector("input:not([type=hidden])");
@@ -434,6 +435,7 @@
     if (!result) return;
     signedOut = !!result.signedOut;
     if (!result.synced) return;
+    document.dispatchEvent(new CustomEvent("fossa:synced", { detail: result }));
     var note = byId("offline-note") || document.createElement("p");
     note.id = "offline-note";
     note.className = "saved-note";
@@ -653,7 +655,60 @@
     var target = event.target;
     if (!target || target.id !== "log") return;
     var saved = target.querySelector("[data-just-saved]");
-    if (saved) saved.focus();
+    // Without scrolling: the swap showed the top of the log, where an emergency
+    // interrupt (if any) comes before the summary and must stay in view.
+    if (saved) saved.focus({ preventScroll: true });
+  });
+
+  // The entries kept on the phone reached the diary: a /today still showing the blank
+  // form (nothing typed into it) asks for the page again, which now opens on today's
+  // summary. A form being filled in is left alone.
+  document.addEventListener("input", function (event) {
+    if (event.isTrusted && event.target.form) event.target.form.__touched = true;
+  }, true);
+  document.addEventListener("change", function (event) {
+    if (event.isTrusted && event.target.form) event.target.form.__touched = true;
+  }, true);
+  // Once per page: ask for /today again when a replay (this page's, another tab's or
+  // the worker's) has sent an entry of today since this page was made.
+  var refreshed = false;
+  function refreshIfSentToday() {
+    var form = document.getElementById("entry-form");
+    var log = document.getElementById("log");
+    var Queue = window.FossaQueue;
+    if (refreshed || !form || !log || !Queue || !Queue.lastSent || form.hidden) return;
+    if (!form.hasAttribute("data-new-entry") || navigator.onLine === false) return;
+    var day = form.querySelector("input[name=date]");
+    var today = day && day.getAttribute("max");
+    Queue.lastSent().then(function (sent) {
+      if (!sent || sent.date !== today || refreshed || untouchable(form)) return;
+      refreshed = true;
+      return fetch("/today", { credentials: "same-origin", headers: { "HX-Request": "true" } }).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        // Typed into meanwhile: what is being typed wins over a fresher summary.
+        if (!html || document.getElementById("log") !== log || untouchable(form)) return;
+        var box = document.createElement("div");
+        box.innerHTML = html;
+        var fresh = box.querySelector("#log");
+        if (!fresh || !fresh.querySelector("#today-done")) return;
+        log.replaceWith(fresh);
+        window.htmx.process(fresh);
+        // As after an htmx swap: the page's scripts set up the new part (ids, day, drafts).
+        fresh.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true, detail: { elt: fresh } }));
+      });
+    }).catch(function () {});
+  }
+
+  function untouchable(form) {
+    return form.__touched || !window.htmx || !!document.getElementById("draft-note") ||
+      !!document.querySelector("[data-live-emergency]");
+  }
+
+  document.addEventListener("fossa:synced", refreshIfSentToday);
+  document.addEventListener("DOMContentLoaded", function () { window.setTimeout(refreshIfSentToday, 1200); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target === document.body) { refreshed = false; window.setTimeout(refreshIfSentToday, 1200); }
   });
 
   window.FossaToday = { summarise: summarise, showQueued: showQueued, showForm: showForm };

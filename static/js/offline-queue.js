@@ -7,6 +7,7 @@
                                replays safe); `sending`: a form request carries it right now
      pending()                 the current person's queued entries, oldest first
      release(id)               the request that carried it ended without proof: replays may send it
+     lastSent()                {date, at} of the last entry a replay sent, or null
      replay()                  POST each to /api/entries, except entries a form request is
                                carrying now; 200/201 naming the entry's id → gone,
                                422 → kept with the server's reasons, 400/401/403 → kept until
@@ -163,6 +164,19 @@
     });
   }
 
+  // The day of the last entry a replay sent (here or in the worker): a page shown
+  // before it arrived can tell it is out of date (today's summary, static/js/app.js).
+  function noteSent(entry) {
+    return withStore(META, "readwrite", function (store) {
+      return promised(store.put({ key: "lastSent", value: { date: entry.date || null, at: Date.now() } }));
+    }).catch(function () {});
+  }
+
+  function lastSent() {
+    return withStore(META, "readonly", function (store) { return promised(store.get("lastSent")); })
+      .then(function (row) { return row ? row.value : null; });
+  }
+
   function inFlight(item) { return !!item.sendingUntil && item.sendingUntil > Date.now(); }
 
   function markRejected(item, errors) {
@@ -218,7 +232,8 @@
                     if (!body || body.id !== item.id) return true;
                     result.synced += 1;
                     result.waiting -= 1;
-                    return discard(item.id).then(function () { return false; });
+                    return discard(item.id).then(function () { return noteSent(item.entry); })
+                      .then(function () { return false; });
                   });
                 }
                 if (response.status === 400 || response.status === 401 || response.status === 403) {
@@ -269,6 +284,7 @@
     replay: replay,
     discard: discard,
     release: release,
+    lastSent: lastSent,
     setOwner: setOwner,
     getOwner: getOwner,
     requestBackgroundSync: requestBackgroundSync

@@ -85,8 +85,10 @@ def _today_context(
     questions = questions_to_ask(current_user, findings, today, AFTER_SAVING) if findings else []
     todays_entries = [e for e in recent if e.date == today][::-1]
     # Logged today already: the page opens on what was logged ("done"), the form one
-    # tap away ("Add another"); a form sent back with errors is never hidden.
-    done = bool(todays_entries) and not adding and not form.errors
+    # tap away ("Add another"); a form sent back with errors is never hidden, and after
+    # saving an earlier day (catching up) the form stays, still on that day.
+    backdated = saved is not None and saved.date != today
+    done = bool(todays_entries) and not adding and not form.errors and not backdated
     return {
         "form": form,
         "groups": DETAIL_GROUPS,

@@ -639,7 +639,9 @@
     if (!today) return;
     Queue.pending().then(function (items) {
       var mineToday = items.filter(function (i) { return i.status !== "rejected" && i.entry && i.entry.date === today; });
-      if (!mineToday.length || document.getElementById("today-done") || form.hidden) return;
+      // Read after drafts.js restored any draft (the promise settles after every
+      // DOMContentLoaded handler); a form already tapped into stays.
+      if (!mineToday.length || document.getElementById("today-done") || form.hidden || form.__touched) return;
       if (document.getElementById("draft-note")) return; // a draft is being finished: keep the form
       var last = mineToday[mineToday.length - 1].entry;
       var card = summarise(form, last);
@@ -712,6 +714,6 @@
   });
 
   window.FossaToday = { summarise: summarise, showQueued: showQueued, showForm: showForm };
-  document.addEventListener("DOMContentLoaded", function () { start(document); window.setTimeout(showWaitingToday, 300); });
+  document.addEventListener("DOMContentLoaded", function () { start(document); showWaitingToday(); });
   document.addEventListener("htmx:load", function (event) { start(event.target); });
 })();

@@ -332,9 +332,9 @@ def _load_sentence(loads: list[StoryDay], today: dt.date) -> str:
 
 
 def _day_list(days: list[dt.date], today: dt.date) -> str:
-    shown = [_day(d, today) for d in days[:4]]
-    rest = len(days) - len(shown)
-    return labels.join_words([*shown, f"{rest} more days"] if rest > 0 else shown)
+    if len(days) <= 3:
+        return labels.join_words(_day(d, today) for d in days)
+    return f"{len(days)} days, most recently {_day(days[-1], today)}"
 
 
 def _chart(days: list[StoryDay], today: dt.date) -> MiniChart:

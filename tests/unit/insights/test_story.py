@@ -194,6 +194,8 @@ def test_every_number_said_is_in_the_diary_and_the_direction_agrees(items):
     span = (story.end - story.start).days + 1
     allowed = {str(p) for p in pains} | {str(span), str(len(pains))}
     allowed.add(str((TODAY - story.end).days))
+    for kind in ("increase", "big_increase"):
+        allowed.add(str(sum(1 for d in story.load_days if d.load_change == kind)))
     if story.comparison:
         c = story.comparison
         rest = [worst[d.day] for d in story.days if d.rested]

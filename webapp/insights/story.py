@@ -20,6 +20,7 @@ from statistics import mean
 from typing import Any
 
 from webapp import labels
+from webapp.diary.chart import pain_band
 from webapp.diary.format import ACTIVITIES
 from webapp.insights import knowledge as kb
 from webapp.insights.diary import prepare
@@ -56,6 +57,15 @@ class StoryDay:
     def rested(self) -> bool:
         return bool(self.activities) and not self.exercised
 
+    @property
+    def band(self) -> str:
+        """The pain in a word ("mild"): the chart's dots are coloured by it."""
+        return pain_band(self.pain)
+
+    @property
+    def activity_words(self) -> str:
+        return labels.join_words(labels.answer("activity", code) for code in self.activities)
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -91,7 +101,8 @@ class MiniChart:
     plot_top: int
     plot_bottom: int
     points: list[tuple[float, float, StoryDay]]
-    segments: list[str]  # polyline point lists; a gap in logging breaks the line
+    segments: list[str]  # polyline point lists of consecutive logged days
+    across: str  # every point: drawn faint and dashed, so a gap reads as a gap
     marks: list[ChartMark]
     first_label: str
     last_label: str
@@ -147,8 +158,11 @@ def tell_story(entries: Iterable[Any], today: dt.date) -> Story | None:
     peak = _peak(days, direction)
     loads = [d for d in days if _LOAD_RANK.get(d.load_change or "none", 0) > 0]
     sentences = [_trend_sentence(days, direction, comparison, peak, today)]
-    if loads:
-        sentences.append(_load_sentence(loads, today))
+    # A sudden jump is what the article names ("avoid sudden spikes in training load");
+    # a bit more than usual is marked on the chart but not said.
+    jumps = [d for d in loads if d.load_change == "big_increase"]
+    if jumps:
+        sentences.append(_load_sentence(jumps, today))
     since = (today - days[-1].day).days
     if since >= STALE_AFTER_DAYS and len(days) > 1:
         sentences.append(f"You last logged on {_day(days[-1].day, today)}, {since} days ago.")
@@ -268,7 +282,8 @@ def _trend_sentence(
             + "."
         )
     span = (last.day - first.day).days + 1
-    logged = "" if len(days) == span else f", {len(days)} of them logged"
+    # Said when most days are missing, so "over 20 days" is not read as 20 days logged.
+    logged = "" if len(days) * 2 > span else f", {len(days)} of them logged"
     period = f"from {_day(first.day, today)} to {_day(last.day, today)}"
     if direction == "none":
         return f"You have logged no pain on any of your {len(days)} days, {period}."
@@ -320,15 +335,8 @@ def _note_quote(note: str | None) -> str | None:
     return first if 0 < len(first) <= NOTE_QUOTE_MAX else None
 
 
-def _load_sentence(loads: list[StoryDay], today: dt.date) -> str:
-    jumps = [d.day for d in loads if d.load_change == "big_increase"]
-    more = [d.day for d in loads if d.load_change == "increase"]
-    parts = []
-    if jumps:
-        parts.append(f"a sudden jump in training on {_day_list(jumps, today)}")
-    if more:
-        parts.append(f"a bit more training than usual on {_day_list(more, today)}")
-    return "You logged " + " and ".join(parts) + "."
+def _load_sentence(jumps: list[StoryDay], today: dt.date) -> str:
+    return f"You logged a sudden jump in training on {_day_list([d.day for d in jumps], today)}."
 
 
 def _day_list(days: list[dt.date], today: dt.date) -> str:
@@ -338,8 +346,8 @@ def _day_list(days: list[dt.date], today: dt.date) -> str:
 
 
 def _chart(days: list[StoryDay], today: dt.date) -> MiniChart:
-    width, height = 320, 132
-    left, right, top, bottom = 22, width - 10, 10, height - 44
+    width, height = 320, 116
+    left, right, top, bottom = 22, width - 10, 8, height - 40
     start, end = days[0].day, max(days[-1].day, days[0].day + dt.timedelta(days=1))
     span = (end - start).days
 
@@ -374,6 +382,7 @@ def _chart(days: list[StoryDay], today: dt.date) -> MiniChart:
         bottom,
         points,
         [" ".join(f"{x},{y}" for x, y, _d in segment) for segment in segments],
+        " ".join(f"{x},{y}" for x, y, _d in points),
         marks,
         _day(days[0].day, today),
         _day(days[-1].day, today),

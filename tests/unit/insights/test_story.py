@@ -66,7 +66,9 @@ def test_equal_pain_every_day_is_said_to_stay():
 
 def test_no_pain_at_all_is_said_plainly():
     story = tell_story(diary((4, 0, "running"), (2, 0, "none"), (0, 0)), TODAY)
-    assert story.text == "You have logged no pain on any of your 3 days, from Fri 27 Nov to Tue 1 Dec."
+    assert story.text == (
+        "You have logged no pain on any of your 3 days, from Fri 27 Nov to Tue 1 Dec."
+    )
 
 
 def test_running_days_against_rest_days_with_the_worst_day():

@@ -27,7 +27,8 @@ SAME_ADDRESS = """
     options: { userVisibleOnly: true, applicationServerKey: null },
     toJSON: () => subscription,
     unsubscribe: () => {
-      localStorage.setItem("unsubscribed", String(Number(localStorage.getItem("unsubscribed") || 0) + 1));
+      const count = Number(localStorage.getItem("unsubscribed") || 0);
+      localStorage.setItem("unsubscribed", String(count + 1));
       return Promise.resolve(true);
     },
   };

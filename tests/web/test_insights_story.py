@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
+
+import pytest
 
 from tests.support import htmx
 from tests.web.test_no_codes_shown import visible_text
+from webapp.diary import days as diary_days
+from webapp.extensions import db
 from webapp.insights.knowledge import CAUSE_NAMES, CAUSE_PLAIN_NAMES
+from webapp.models import User
 
 TODAY = dt.date.today()
 
@@ -159,3 +165,71 @@ def test_every_cause_has_a_plain_title_of_its_own():
     for code, plain in CAUSE_PLAIN_NAMES.items():
         assert plain != CAUSE_NAMES[code] and "_" not in plain
     assert len(set(CAUSE_PLAIN_NAMES.values())) == len(CAUSE_PLAIN_NAMES)
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_the_story_ends_on_the_persons_own_day(app, client, logged_in, user, entry_factory, zone):
+    with app.app_context():
+        db.session.get(User, user.id).timezone = zone
+        db.session.commit()
+    local = diary_days.local_today(zone)
+    entry_factory(user, date=local - dt.timedelta(days=1), pain=2, activity="walking")
+    entry_factory(user, date=local, pain=5, activity="walking")
+    html = client.get("/insights").get_data(as_text=True)
+    assert "Your pain went up from 2 to 5 over 2 days." in visible_text(html)
+    assert f'datetime="{local.isoformat()}"' in html.split('id="story"')[1].split("</section>")[0]
+
+
+ACTIVITY_CODES = ["running", "cycling", "none", "walking", "downhill_running", None]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_days_of_logging_and_answering_keep_the_page_honest(
+    client, logged_in, user, entry_factory, seed
+):
+    rng = random.Random(seed)
+    for _step in range(14):
+        action = rng.random()
+        if action < 0.6:
+            answers = {"pain": rng.randint(0, 10)}
+            if (activity := rng.choice(ACTIVITY_CODES)) is not None:
+                answers["activity"] = activity
+            for field in rng.sample(["numbness", "calf_swelling", "lump", "tender_spot"], 1):
+                answers[field] = rng.random() < 0.3
+            if rng.random() < 0.3:
+                answers["provoked_by"] = [rng.choice(["hamstring_stretch", "deep_flexion"])]
+            entry_factory(user, date=days_ago(rng.randint(0, 20)), **answers)
+        else:
+            questions = client.get("/api/insights").get_json()["next_questions"]
+            if questions:
+                question = rng.choice(questions)
+                data = {"csrf_token": logged_in.csrf, "code": question["code"], "from": "insights"}
+                if question.get("entry_id"):
+                    data["entry_id"] = question["entry_id"]
+                if action < 0.85:
+                    data["option"] = str(rng.randrange(len(question["options"])))
+                    path = "/questions/answer"
+                else:
+                    path = "/questions/skip"
+                assert client.post(path, data=data, headers=htmx()).status_code in (200, 422)
+        response = client.get("/insights")
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        text = visible_text(html)
+        findings = client.get("/api/insights").get_json()
+        headline = {
+            "emergency": "Seek emergency care now",
+            "see_professional": "See a healthcare professional",
+            "self_care": "Self-care for now",
+        }[findings["urgency"]]
+        assert text.count(headline) == 1, text
+        assert not ("Not enough to go on" in text and re.search(r"\blikely\b", text, re.I))
+        first, second = (
+            ("urgency", "story")
+            if findings["urgency"] == "emergency"
+            else (
+                "story",
+                "urgency",
+            )
+        )
+        assert html.index(f'id="{first}"') < html.index(f'id="{second}"')

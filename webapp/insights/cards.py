@@ -129,6 +129,41 @@ def summarise_evidence(items: Sequence[Mapping[str, Any]]) -> list[str]:
     return [line for _days, _seen, line in sorted(lines)]
 
 
+@dataclass(frozen=True)
+class EvidenceDay:
+    date: str  # ISO day, "" for a fact of the injury with no day
+    entry_id: str | None  # the entry to link to (the first of the day's that has one)
+    lines: list[str]
+    from_note: bool
+
+
+def evidence_by_day(items: Sequence[Mapping[str, Any]]) -> list[EvidenceDay]:
+    """The full evidence behind "Why", one row per day: that day's answers said once.
+
+    A line the day already says in longer words (the same answer "for this injury")
+    is left out, so nothing reads twice.
+    """
+    days: dict[str, dict[str, Any]] = {}
+    for item in items:
+        date = item.get("date") or ""
+        day = days.setdefault(date, {"entry_id": None, "lines": [], "note": False})
+        day["entry_id"] = day["entry_id"] or item.get("entry_id")
+        day["note"] = day["note"] or item.get("source") == "note"
+        line = labels.evidence_line(item)
+        if line:
+            day["lines"].append(line)
+    result = []
+    for date, day in sorted(days.items()):
+        lines: list[str] = []
+        for line in day["lines"]:
+            if any(line in other for other in day["lines"] if other != line):
+                continue  # a longer line of the day says it
+            if line not in lines:
+                lines.append(line)
+        result.append(EvidenceDay(date, day["entry_id"], lines, day["note"]))
+    return result
+
+
 def _times(count: int) -> str:
     return {1: "once", 2: "twice"}.get(count, f"on {count} days")
 

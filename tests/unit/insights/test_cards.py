@@ -11,7 +11,7 @@ from tests.unit.insights.insights_support import shared_file
 from tests.unit.insights.test_properties import TODAY, entries
 from webapp.insights import URGENCY_ORDER, evaluate
 from webapp.insights import knowledge as kb
-from webapp.insights.cards import cause_cards, summarise_evidence, urgency_card
+from webapp.insights.cards import cause_cards, evidence_by_day, summarise_evidence, urgency_card
 
 
 def _article() -> str:
@@ -89,3 +89,27 @@ def test_likely_and_not_enough_never_meet(diary):
         assert "likely" not in card.fit.lower()
         for line in card.summary_for + card.summary_against:
             assert line and "[" not in line and "_" not in line and "None" not in line
+
+
+def test_the_full_evidence_reads_one_row_per_day_each_answer_once():
+    day = TODAY.isoformat()
+    earlier = (TODAY - dt.timedelta(days=2)).isoformat()
+    rows = evidence_by_day(
+        [
+            {"date": day, "entry_id": "b", "field": "activity", "value": "running", "note": ""},
+            {"date": earlier, "entry_id": "a", "field": "onset", "value": "gradual", "note": ""},
+            {
+                "date": earlier,
+                "entry_id": None,
+                "field": "onset",
+                "value": "gradual",
+                "note": "began gradually (your answer for this injury)",
+            },
+            {"date": day, "entry_id": "b", "field": "locations", "value": ["thigh"], "note": ""},
+        ]
+    )
+    assert [(r.date, r.entry_id) for r in rows] == [(earlier, "a"), (day, "b")]
+    assert rows[0].lines == [
+        "How it began: Gradually · began gradually (your answer for this injury)"
+    ]
+    assert rows[1].lines == ["Activity: Running", "Where behind the knee: Lower back of the thigh"]

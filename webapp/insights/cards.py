@@ -15,6 +15,7 @@ says how well the log fits its description, which two causes can share.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -105,6 +106,7 @@ def summarise_evidence(items: Sequence[Mapping[str, Any]]) -> list[str]:
     """
     by_field: dict[str, dict[str, set[str]]] = {}
     from_notes: dict[str, bool] = {}
+    notes: dict[str, str] = {}
     first_seen: dict[str, int] = {}
     for n, item in enumerate(items):
         field = item.get("field")
@@ -119,10 +121,15 @@ def summarise_evidence(items: Sequence[Mapping[str, Any]]) -> list[str]:
         for said in shown:
             by_field.setdefault(field, {}).setdefault(said, set()).add(item.get("date") or "")
         from_notes[field] = from_notes.get(field, False) or item.get("source") == "note"
+        if item.get("value") is False and field not in notes:
+            # "no warm-up before exercising" says a recorded "no" better than "…: No".
+            notes[field] = re.split(r" \(|, from your note", str(item.get("note") or ""))[0]
     lines = []
     for field, values in by_field.items():
         days = max(len(d) for d in values.values())
         line = _field_line(field, values)
+        if notes.get(field) and "_" not in notes[field] and set(values) == {"No"}:
+            line = f"{notes[field][:1].upper()}{notes[field][1:]}, {_times(days)}"
         if from_notes[field]:
             line += " (read from your notes)"
         lines.append((-days, first_seen[field], line))

@@ -11,7 +11,13 @@ from flask_login import current_user, login_required
 from webapp.diary.store import local_today
 from webapp.htmx import render_page_or_fragment
 from webapp.insights import ADVICE_PREAMBLE, NOT_ENOUGH_TEXT, URGENCY_HEADLINES
-from webapp.insights.cards import FIT_STEPS, cause_cards, evidence_by_day, urgency_card
+from webapp.insights.cards import (
+    FIT_STEPS,
+    cause_cards,
+    evidence_by_day,
+    summarise_evidence,
+    urgency_card,
+)
 from webapp.insights.from_diary import findings_for, story_for
 from webapp.insights.story import Story
 from webapp.questions.asking import questions_to_ask
@@ -52,6 +58,10 @@ def insight_cards(findings: dict[str, Any]) -> dict[str, Any]:
     return {
         "urgency": urgency_card(findings),
         "causes": cause_cards(findings),
+        "factors": {
+            f["code"]: summarise_evidence(f.get("evidence") or [])
+            for f in findings.get("factors") or []
+        },
         "fit_steps": FIT_STEPS,
     }
 

@@ -113,3 +113,15 @@ def test_the_full_evidence_reads_one_row_per_day_each_answer_once():
         "How it began: Gradually · began gradually (your answer for this injury)"
     ]
     assert rows[1].lines == ["Activity: Running", "Where behind the knee: Lower back of the thigh"]
+
+
+def test_a_recorded_no_reads_in_the_engines_words():
+    item = {"date": TODAY.isoformat(), "field": "warm_up", "value": False}
+    assert summarise_evidence([{**item, "note": "no warm-up before exercising"}]) == [
+        "No warm-up before exercising, once"
+    ]
+    mixed = [
+        {**item, "note": "no warm-up before exercising"},
+        {**item, "date": "2026-06-01", "value": True, "note": "warmed up"},
+    ]
+    assert summarise_evidence(mixed) == ["I warmed up first: no, once"]

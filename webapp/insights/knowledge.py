@@ -115,7 +115,7 @@ SCORING: dict[str, float | int] = {
     # each kind at a time, so a quiet day asks little.
     "max_questions": 2,
     "temperature": 1.5,
-    "min_information_bits": 0.08,
+    "min_information_bits": 0.095,
     "max_note_questions": 2,
     "max_factor_questions": 1,
 }
@@ -1042,16 +1042,21 @@ SAFETY_SCREENS: list[dict[str, Any]] = [
         },
         "scope": "entry",
         # The pain reaches the calf or thigh; it is severe; it hurts at rest or at
-        # night; or it suddenly got worse. (Swelling of the knee is not a sign of a
-        # DVT: the article's are "in the calf or thigh".)
+        # night; the leg is swollen (the person may log a swollen calf as swelling,
+        # and the article's signs are "in the calf or thigh", so ask where); or it
+        # suddenly got worse.
         "when": {
             "any": [
                 {"field": "locations", "has_any": ["calf", "thigh"]},
                 {"field": "pain", "at_least": 7},
                 {"field": "timing", "in": ["at_rest", "night"]},
+                _SWOLLEN,
             ]
         },
         "pain_rise_at_least": 3,
+        # Server only: an emergency is the worst thing to miss, and a DVT can come
+        # with nothing in the quick log pointing at the leg; ask once an episode.
+        "unanswered_in_episode": True,
         "passage": (
             "Symptoms suggestive of a Deep Vein Thrombosis (DVT), such as sudden, severe "
             "pain, swelling, tenderness, and redness in the calf or thigh (this is a "

@@ -233,3 +233,12 @@ def test_random_days_of_logging_and_answering_keep_the_page_honest(
             )
         )
         assert html.index(f'id="{first}"') < html.index(f'id="{second}"')
+
+
+def test_advice_names_causes_in_plain_words(client, logged_in, user, entry_factory):
+    log(entry_factory, user, *RUNNERS_WEEKS)
+    html = client.get("/insights").get_data(as_text=True)
+    because = re.findall(r'<p class="because">([^<]*)</p>', html)
+    assert because, "the runner's weeks get advice with its reasons"
+    assert any("overused hamstring tendon just below the knee" in b for b in because)
+    assert not any("tendinopathy" in b for b in because)

@@ -19,6 +19,7 @@ from webapp.insights.cards import (
     urgency_card,
 )
 from webapp.insights.from_diary import findings_for, story_for
+from webapp.insights.knowledge import CAUSE_PLAIN_NAMES
 from webapp.insights.story import Story
 from webapp.questions.asking import questions_to_ask
 
@@ -63,6 +64,8 @@ def insight_cards(findings: dict[str, Any]) -> dict[str, Any]:
             for f in findings.get("factors") or []
         },
         "fit_steps": FIT_STEPS,
+        # The advice's "because" names causes as their cards do: plain words first.
+        "plain_names": CAUSE_PLAIN_NAMES,
     }
 
 

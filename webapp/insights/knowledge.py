@@ -62,8 +62,10 @@ URGENCY_WHEN: dict[str, dict[str, str]] = {
     "see_professional": {
         "do": "Book an appointment with a healthcare professional, such as a sports medicine "
         "physician, orthopedist, or physical therapist.",
-        "when": "An ordinary appointment: the article names no deadline for these signs. If "
-        "your calf or thigh becomes swollen, red or tender, seek emergency care at once.",
+        # Said to the person, so not "the article names no deadline": these signs are
+        # not among the article's emergencies, and the one that is stays in view.
+        "when": "An ordinary appointment; these signs are not an emergency. If your calf or "
+        "thigh becomes swollen, red or tender, get emergency care at once.",
         "passage": (
             "While many causes of posterior knee pain can be managed with conservative "
             "measures, it's crucial to seek professional medical advice if you experience:"

@@ -381,3 +381,24 @@ def test_the_live_emergency_can_save_the_entry_behind_it(app, phone, live_server
     expect(page.locator("#today-done")).to_be_visible()
     assert len(stored(app)) == 1
     assert stored(app)[0]["calf_swelling"] is True
+
+
+def test_a_summary_kept_from_yesterday_opens_on_the_form_offline(
+    app, profile_server, launch_profile, tmp_path
+):
+    """The worker's copy of /today says "Logged today" for the day it was stored; a
+    day later, offline, that copy opens on a fresh form for the new day."""
+    context = launch_profile(tmp_path / "profile")
+    page = signed_up(context, profile_server.url)
+    save_entry(page, 3)
+    expect(page.locator("#today-done")).to_be_visible()
+    page.goto(f"{profile_server.url}/today")  # the worker keeps this copy: today logged
+    expect(page.locator("#today-done")).to_be_visible()
+    page.wait_for_timeout(500)
+    context.set_offline(True)
+    page.clock.install(time=dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+    page.reload()
+    expect(page.locator("#entry-form")).to_be_visible()
+    expect(page.locator("#today-done")).to_have_count(0)
+    tomorrow = local_today(app) + dt.timedelta(days=1)
+    expect(page.locator("#date")).to_have_value(tomorrow.isoformat())

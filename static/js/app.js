@@ -628,16 +628,25 @@
 
   // Back on /today the same day with an entry for today still on the phone: that is
   // today's summary, unless the server's own summary or an error is on the page.
+  // The page says when it has decided between the form and the queued card
+  // (html[data-today-ready]): the card may replace the form a moment after load, and
+  // whatever drives the page (a test, an assistive script) must not tap the form first.
   function showWaitingToday() {
+    decideWaitingToday().then(function () {
+      document.documentElement.setAttribute("data-today-ready", "");
+    });
+  }
+
+  function decideWaitingToday() {
     var form = document.getElementById("entry-form");
     var Queue = window.FossaQueue;
     // Online, the page's replay sends it at once and says so; offline it waits here.
-    if (navigator.onLine !== false) return;
-    if (!form || !Queue || form.hidden || document.getElementById("today-done") || !form.hasAttribute("data-new-entry")) return;
+    if (navigator.onLine !== false) return Promise.resolve();
+    if (!form || !Queue || form.hidden || document.getElementById("today-done") || !form.hasAttribute("data-new-entry")) return Promise.resolve();
     var day = form.querySelector("input[name=date]");
     var today = day && day.getAttribute("max");
-    if (!today) return;
-    Queue.pending().then(function (items) {
+    if (!today) return Promise.resolve();
+    return Queue.pending().then(function (items) {
       var mineToday = items.filter(function (i) { return i.status !== "rejected" && i.entry && i.entry.date === today; });
       // Read after drafts.js restored any draft (the promise settles after every
       // DOMContentLoaded handler); a form already tapped into stays.

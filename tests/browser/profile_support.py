@@ -35,6 +35,9 @@ def log_in(page: Any, base_url: str, email: str = "walker@example.com") -> None:
 def save_entry(page: Any, pain: int, note: str | None = None) -> None:
     """Fill in pain (and a note) on /today and tap Save ("Add another" first when
     /today shows today's summary)."""
+    # Offline, the queued entry's card may replace the form just after load: wait for
+    # the page to decide, as a person's eye would.
+    page.locator("html[data-today-ready]").wait_for(state="attached", timeout=10_000)
     another = page.locator("[data-add-another]:visible")
     if page.locator("#entry-form:visible").count() == 0 and another.count():
         another.first.click()

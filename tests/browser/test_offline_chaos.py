@@ -135,6 +135,8 @@ class Person:
         """Today logged already: /today shows its summary; "Add another" gives the form."""
         another = self.page.locator("[data-add-another]:visible")
         with contextlib.suppress(Exception):
+            # The queued entry's card may replace the form just after load.
+            self.page.locator("html[data-today-ready]").wait_for(state="attached", timeout=5000)
             if not self.page.locator("#entry-form:visible").count() and another.count():
                 another.first.click(timeout=2000)
 

@@ -92,6 +92,8 @@ def log_in(page: Any, base_url: str) -> None:
 
 
 def log_pain(page: Any, pain: int | None) -> None:
+    # The queued entry's card may replace the form just after load: let the page decide.
+    page.locator("html[data-today-ready]").wait_for(state="attached", timeout=10_000)
     if not page.locator("#entry-form:visible").count():
         page.get_by_role("link", name="Add another").click()  # today is logged already
     if pain is not None:

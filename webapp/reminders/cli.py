@@ -70,13 +70,27 @@ def run_command(interval: float, runs: int) -> None:
 
 
 @reminders_cli.command("worker")
-@click.option("--threads", default=2, show_default=True, help="Jobs run at once.")
-def worker_command(threads: int) -> None:
-    """A worker (the Procfile's worker): run the queue's batch jobs until stopped."""
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    help="Job processes (one per core: the pushes' encryption and HTTP need the CPU).",
+)
+@click.option("--threads", default=2, show_default=True, help="Job threads, with one process.")
+def worker_command(processes: int, threads: int) -> None:
+    """A worker (the Procfile's worker): run the queue's batch jobs until stopped.
+
+    Each job has hundreds of pushes in flight on its own event loop, so one job
+    at a time keeps a core busy: run ``--processes`` as many as the host has
+    cores. Huey supervises them and starts a new one if one dies. With one
+    process, ``--threads`` jobs share its core (their waits overlap).
+    """
     from flask import current_app
 
     from webapp.reminders.queue import reminder_queue
 
+    if processes < 1 or threads < 1:
+        raise click.BadParameter("--processes and --threads are at least 1")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     queue = reminder_queue(current_app._get_current_object())  # type: ignore[attr-defined]
     if queue.immediate:
@@ -85,7 +99,10 @@ def worker_command(threads: int) -> None:
         )
     # An idle worker looks at the queue at least every half second (Redis blocks on it).
     consumer = queue.huey.create_consumer(
-        workers=threads, worker_type="thread", periodic=False, max_delay=0.5
+        workers=processes if processes > 1 else threads,
+        worker_type="process" if processes > 1 else "thread",
+        periodic=False,
+        max_delay=0.5,
     )
     consumer.run()
 

@@ -3,8 +3,10 @@
 Many pushes are in flight at once on one asyncio event loop (aiohttp), up to
 ``concurrency``; connections stay open per push-service origin between pushes
 and between batches (one sender per worker thread keeps its loop and session).
-Each payload is encrypted for its own subscription (pywebpush / http_ece); the
-VAPID JWT is signed once per audience and reused until shortly before it expires.
+Each payload is encrypted for its own subscription (RFC 8291, encryption.py: the
+bytes http_ece writes, for less CPU); the VAPID JWT is signed once per audience
+and reused until shortly before it expires. The loop is uvloop's where it is
+installed (Linux and macOS): the same asyncio API for about a tenth less CPU a push.
 
 Every push is ONE attempt, bounded by a short timeout: retries are not slept
 here but rescheduled by the caller (see batches.py). What the push service
@@ -34,11 +36,16 @@ from typing import Any, Literal
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
-from pywebpush import WebPusher
 from yarl import URL
 
+from webapp.reminders.encryption import encrypt_payload
 from webapp.reminders.subscriptions import check_endpoint
 from webapp.reminders.vapid import VapidKeys
+
+try:
+    import uvloop
+except ImportError:  # not built for every platform (Windows); asyncio's own loop does the same
+    uvloop = None
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +130,11 @@ class PublicOnlyResolver(AbstractResolver):
             await self._base.close()
 
 
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's loop where it is installed, asyncio's otherwise."""
+    return uvloop.new_event_loop() if uvloop is not None else asyncio.new_event_loop()
+
+
 def _retry_after(headers: Any) -> float | None:
     value = headers.get("Retry-After", "") if headers is not None else ""
     try:
@@ -186,7 +198,7 @@ class PushSender:
 
     def _run(self, coroutine: Any) -> Any:
         if self._loop is None or self._loop.is_closed():
-            self._loop = asyncio.new_event_loop()
+            self._loop = new_event_loop()
             self._gate = None
         try:
             asyncio.get_running_loop()
@@ -305,9 +317,7 @@ class PushSender:
             log.warning("push refused: endpoint not on an allowed push service")
             return PushResult("refused", detail="endpoint not allowed")
         try:
-            body = WebPusher(
-                {"endpoint": endpoint.url, "keys": {"p256dh": target.p256dh, "auth": target.auth}}
-            ).encode(data, "aes128gcm")["body"]
+            body = encrypt_payload(data, target.p256dh, target.auth)
             headers = {
                 "Authorization": self.authorization(endpoint.origin),
                 "Content-Encoding": "aes128gcm",

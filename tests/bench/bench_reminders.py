@@ -314,7 +314,9 @@ def main() -> None:
         "--fail-share", type=float, default=0.04, help="share failing, split over the 4 kinds"
     )
     parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--concurrency", type=int, default=250, help="pushes in flight per job")
+    parser.add_argument(
+        "--concurrency", type=int, default=500, help="pushes in flight per job (the default)"
+    )
     parser.add_argument("--queue-url", default=None)
     parser.add_argument("--timeout", type=float, default=900, help="give up after (s)")
     args = parser.parse_args()

@@ -23,7 +23,13 @@ from flask import Flask, current_app
 from webapp.extensions import db
 from webapp.reminders import batches, store
 from webapp.reminders.batches import BatchReport, reminder_message
-from webapp.reminders.sender import PushResult, PushSender, Target, parse_dev_routes
+from webapp.reminders.sender import (
+    CONCURRENCY,
+    PushResult,
+    PushSender,
+    Target,
+    parse_dev_routes,
+)
 from webapp.reminders.subscriptions import parse_allowed_origins
 from webapp.reminders.vapid import VapidKeys, load_vapid_keys
 
@@ -56,7 +62,7 @@ def push_sender(app: Flask | None = None) -> PushSender:
         config.get("VAPID_SUBJECT") or "mailto:reminders@fossa.invalid",
         parse_allowed_origins(config.get("PUSH_ALLOWED_ORIGINS")),
         timeout=float(config.get("REMINDER_PUSH_TIMEOUT", 5)),
-        concurrency=int(config.get("REMINDER_PUSH_CONCURRENCY", 200)),
+        concurrency=int(config.get("REMINDER_PUSH_CONCURRENCY", CONCURRENCY)),
         dev_routes=parse_dev_routes(config.get("PUSH_DEV_ROUTES")),
     )
 

@@ -69,7 +69,8 @@ def serve_receiver(port_queue: multiprocessing.Queue, latency: float) -> None:
     """
     delivered: dict[str, int] = {}
     attempts: dict[str, int] = {}
-    state = {"last": 0.0, "requests": 0, "connections": 0}
+    # reply_lag: how much later than L ms its own loop got to answer (it shares the cores)
+    state = {"last": 0.0, "requests": 0, "connections": 0, "reply_lag": 0.0}
     responses = {
         status: f"HTTP/1.1 {status} X\r\nContent-Length: 0\r\n\r\n".encode()
         for status in (201, 404, 410, 500)
@@ -98,6 +99,7 @@ def serve_receiver(port_queue: multiprocessing.Queue, latency: float) -> None:
                 "duplicates": sum(count - 1 for count in delivered.values()),
                 "requests": state["requests"],
                 "connections": state["connections"],
+                "reply_lag": state["reply_lag"],
                 "last": state["last"],
             }
         ).encode()
@@ -130,9 +132,10 @@ def serve_receiver(port_queue: multiprocessing.Queue, latency: float) -> None:
                     self.transport.write(stats_body())  # type: ignore[attr-defined]
                     continue
                 status, wait = answer(path)
-                loop.call_later(wait, self._reply, responses[status])
+                loop.call_later(wait, self._reply, responses[status], loop.time() + wait)
 
-        def _reply(self, response: bytes) -> None:
+        def _reply(self, response: bytes, due: float) -> None:
+            state["reply_lag"] = max(state["reply_lag"], asyncio.get_running_loop().time() - due)
             if not self.transport.is_closing():
                 self.transport.write(response)  # type: ignore[attr-defined]
 
@@ -463,7 +466,8 @@ def main() -> None:
     print(
         f"CPU: workers {cpu:.1f}s after start-up ({cpu / max(1, stats['requests']) * 1000:.3f} "
         f"ms per push request, {cpu / seconds:.2f} cores), stand-in push service "
-        f"{receiver_cpu:.1f}s over {stats['connections']} connections; load average now "
+        f"{receiver_cpu:.1f}s over {stats['connections']} connections, answers at most "
+        f"{stats['reply_lag'] * 1000:.0f} ms late; load average now "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine)"
     )
     quiet = max(quiet_before, quiet_after)

@@ -27,6 +27,7 @@ from tests.web.reminders_support import (
 from webapp.extensions import db
 from webapp.models import PushSubscription, ReminderSettings, User
 from webapp.reminders import due_times
+from webapp.reminders.batches import reminder_message
 from webapp.reminders.delivery import push_sender, send_due_reminders
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -585,6 +586,44 @@ def test_a_silent_push_service_costs_one_short_timeout(app: Flask, receiver: Pus
     # twenty silent pushes in flight together: about one timeout in all
     assert {(r.outcome, r.attempts) for r in results} == {("retry", 1)}
     assert elapsed < 1.5
+
+
+def test_a_stalled_worker_does_not_time_out_pushes_that_were_answered(
+    app: Flask, receiver: PushReceiver
+) -> None:
+    """The loop blocked for longer than the timeout (a starved host): no delivered push is retried.
+
+    The push service answers in 0.2 s while the sender's loop cannot run for
+    1.2 s; with a 0.5 s timeout on a plain loop timer every push would come back
+    "retry" and be sent again.
+    """
+    import asyncio
+    import time
+
+    from webapp.reminders.sender import Target
+
+    app.config["REMINDER_PUSH_TIMEOUT"] = 0.5
+    subscriptions = [receiver.subscription() for _ in range(5)]
+    message = reminder_message(DUE.date())
+    pushes = [
+        (Target(sub["endpoint"], sub["keys"]["p256dh"], sub["keys"]["auth"]), message, None)
+        for sub in subscriptions
+    ]
+    receiver.delay = 0.2
+    try:
+        with push_sender(app) as sender:
+
+            async def send_while_stalled() -> list:
+                sending = asyncio.ensure_future(sender.send_async(pushes))
+                await asyncio.sleep(0.05)  # the requests are out
+                time.sleep(1.2)  # noqa: ASYNC251 - the stall under test
+                return await sending
+
+            results = sender.run(send_while_stalled())
+    finally:
+        receiver.delay = 0.0
+    assert [result.outcome for result in results] == ["delivered"] * 5
+    assert all(len(receiver.messages_for(sub)) == 1 for sub in subscriptions)
 
 
 def test_endpoint_removed_from_the_allowed_list_is_not_posted_to(

@@ -24,6 +24,7 @@ Nothing here raises: every outcome is returned and logged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import json
 import logging
@@ -66,6 +67,9 @@ RETRY_AFTER_CAP = 60 * 60
 # 1,250 pushes/s at 200-250, 2,580 at 600, with 4 % silent). Each is a
 # connection, a file descriptor: the worker raises its limit (cli.py).
 CONCURRENCY = 500
+# A push's timeout counts only time the loop was free to read its answer (see
+# _watch); this many timeouts of wall-clock time end it whatever the loop did.
+TIMEOUT_WALL_FACTOR = 3
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,11 @@ class PushSender:
         self._gate: asyncio.Semaphore | None = None
         # Pushes handed to send_async and not answered yet (waiting or in flight).
         self.unanswered = 0
+        # The watchdog's state: requests in flight with their deadlines on the
+        # "attention clock" (loop time less the time the loop was stalled).
+        self._deadlines: dict[asyncio.Future, float] = {}
+        self._stalled = 0.0
+        self._watchdog: asyncio.Task | None = None
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -207,6 +216,8 @@ class PushSender:
         if self._loop is None or self._loop.is_closed():
             self._loop = new_event_loop()
             self._gate = None
+            self._watchdog = None
+            self._deadlines.clear()
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -227,8 +238,9 @@ class PushSender:
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
+                # The watchdog times requests out; this is only the backstop.
                 timeout=aiohttp.ClientTimeout(
-                    total=self.timeout, sock_connect=min(self.timeout, 3.0)
+                    total=self.timeout * TIMEOUT_WALL_FACTOR, sock_connect=min(self.timeout, 3.0)
                 ),
                 auto_decompress=False,
                 trust_env=False,
@@ -308,7 +320,68 @@ class PushSender:
             finally:
                 self.unanswered -= 1
 
-        return list(await asyncio.gather(*(one(push) for push in pushes)))
+        try:
+            return list(await asyncio.gather(*(one(push) for push in pushes)))
+        finally:
+            if not self.unanswered and self._watchdog is not None:
+                watchdog, self._watchdog = self._watchdog, None
+                watchdog.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watchdog
+
+    async def _watch(self) -> None:
+        """Time out requests by the time the loop could have read their answers.
+
+        aiohttp's own timeout is a loop timer: when the worker is starved of CPU
+        (a busy host) or held up, the timer fires on the loop's first turn after
+        the stall, cancelling requests whose answers already sit unread in their
+        sockets. Those pushes were delivered, and the retry would send them
+        again. So the watchdog beats four times a timeout (at most every 0.25 s), adds any lateness
+        of its own beat to ``_stalled``, and ends only requests that went
+        unanswered for a whole timeout of time the loop was running: a silent
+        push service still costs one timeout, a stalled worker nothing twice.
+        """
+        loop = asyncio.get_running_loop()
+        interval = min(0.25, self.timeout / 4)
+        last = loop.time()
+        while True:
+            await asyncio.sleep(interval)
+            now = loop.time()
+            self._stalled += max(0.0, now - last - interval)
+            last = now
+            attention = now - self._stalled
+            expired = [request for request, due in self._deadlines.items() if attention >= due]
+            for request in expired:
+                del self._deadlines[request]
+                request.cancel()
+
+    async def _post(
+        self, session: aiohttp.ClientSession, url: URL, body: bytes, headers: dict[str, str]
+    ) -> tuple[int, float | None]:
+        async with session.post(url, data=body, headers=headers, allow_redirects=False) as response:
+            status = response.status
+            retry_after = _retry_after(response.headers)
+            await response.read()
+        return status, retry_after
+
+    async def _post_watched(
+        self, session: aiohttp.ClientSession, url: URL, body: bytes, headers: dict[str, str]
+    ) -> tuple[int, float | None]:
+        """``_post``, timed out by the watchdog (TimeoutError) after ``timeout`` of attention."""
+        if self._watchdog is None or self._watchdog.done():
+            self._watchdog = asyncio.ensure_future(self._watch())
+        loop = asyncio.get_running_loop()
+        request = asyncio.ensure_future(self._post(session, url, body, headers))
+        self._deadlines[request] = loop.time() - self._stalled + self.timeout
+        try:
+            return await request
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if request.cancelled() and (current is None or not current.cancelling()):
+                raise TimeoutError("no answer within the push timeout") from None
+            raise
+        finally:
+            self._deadlines.pop(request, None)
 
     async def _send_one(
         self,
@@ -342,12 +415,7 @@ class PushSender:
         if not routed and (url.scheme, url.host, url.port) != ("https", endpoint.host, 443):
             return PushResult("refused", detail="endpoint does not parse the same way twice")
         try:
-            async with session.post(
-                url, data=body, headers=headers, allow_redirects=False
-            ) as response:
-                status = response.status
-                retry_after = _retry_after(response.headers)
-                await response.read()
+            status, retry_after = await self._post_watched(session, url, body, headers)
         except aiohttp.ClientConnectorError as error:
             if isinstance(error.os_error, RefusedAddress):
                 log.warning("push refused: %s", error.os_error)

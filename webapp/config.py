@@ -174,6 +174,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "REMINDER_BATCHES_IN_FLIGHT",
         "REMINDER_BATCHES_PER_JOB",
         "REMINDER_CLAIM_LEASE",
+        "REMINDER_JOB_SECONDS",
         "REMINDER_PUSH_CONCURRENCY",
         "REMINDER_PUSH_TIMEOUT",
         "REMINDER_RETRY_BASE",

@@ -27,6 +27,7 @@ from tests.web.reminders_support import (
 from webapp.extensions import db
 from webapp.models import PushSubscription, ReminderSettings, User
 from webapp.reminders import due_times
+from webapp.reminders.batches import reminder_message
 from webapp.reminders.delivery import push_sender, send_due_reminders
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -585,6 +586,86 @@ def test_a_silent_push_service_costs_one_short_timeout(app: Flask, receiver: Pus
     # twenty silent pushes in flight together: about one timeout in all
     assert {(r.outcome, r.attempts) for r in results} == {("retry", 1)}
     assert elapsed < 1.5
+
+
+def test_a_stalled_worker_does_not_time_out_pushes_that_were_answered(
+    app: Flask, receiver: PushReceiver
+) -> None:
+    """The loop blocked for longer than the timeout (a starved host): no delivered push is retried.
+
+    The push service answers in 0.2 s while the sender's loop cannot run for
+    1.2 s; with a 0.5 s timeout on a plain loop timer every push would come back
+    "retry" and be sent again.
+    """
+    import asyncio
+    import time
+
+    from webapp.reminders.sender import Target
+
+    app.config["REMINDER_PUSH_TIMEOUT"] = 0.5
+    subscriptions = [receiver.subscription() for _ in range(5)]
+    message = reminder_message(DUE.date())
+    pushes = [
+        (Target(sub["endpoint"], sub["keys"]["p256dh"], sub["keys"]["auth"]), message, None)
+        for sub in subscriptions
+    ]
+    try:
+        with push_sender(app) as sender:
+            # Connections open first (a stall while connecting only fails the
+            # connect, which sent nothing and is safe to retry).
+            assert {r.outcome for r in sender.send_many(pushes)} == {"delivered"}
+            receiver.delay = 0.2
+
+            async def send_while_stalled() -> list:
+                sending = asyncio.ensure_future(sender.send_async(pushes))
+                await asyncio.sleep(0.05)  # the requests are out
+                time.sleep(1.2)  # noqa: ASYNC251 - the stall under test
+                return await sending
+
+            results = sender.run(send_while_stalled())
+    finally:
+        receiver.delay = 0.0
+    assert [result.outcome for result in results] == ["delivered"] * 5
+    assert all(len(receiver.messages_for(sub)) == 2 for sub in subscriptions)
+
+
+def test_a_silent_push_service_is_given_up_on_even_while_the_loop_keeps_stalling(
+    app: Flask, receiver: PushReceiver
+) -> None:
+    """Stalls stop the timeout's clock, but three timeouts of wall-clock time end a push."""
+    import asyncio
+    import socket
+    import time
+
+    from webapp.reminders.sender import Target
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        app.config["PUSH_ALLOWED_ORIGINS"] += ",https://silent.fossa.test"
+        app.config["PUSH_DEV_ROUTES"] += (
+            f",silent.fossa.test=http://127.0.0.1:{silent.getsockname()[1]}"
+        )
+        app.config["REMINDER_PUSH_TIMEOUT"] = 0.3
+        keys = receiver.subscription()["keys"]
+        target = Target("https://silent.fossa.test/x", keys["p256dh"], keys["auth"])
+        with push_sender(app) as sender:
+
+            async def send_while_stalling() -> list:
+                sending = asyncio.ensure_future(sender.send_async([(target, {"a": 1}, None)]))
+                while not sending.done():
+                    time.sleep(0.1)  # noqa: ASYNC251 - the loop starved again and again
+                    await asyncio.sleep(0)
+                return await sending
+
+            started = time.monotonic()
+            results = sender.run(send_while_stalling())
+            elapsed = time.monotonic() - started
+    finally:
+        silent.close()
+    assert [result.outcome for result in results] == ["retry"]
+    assert 0.8 <= elapsed < 2.0
 
 
 def test_endpoint_removed_from_the_allowed_list_is_not_posted_to(

@@ -220,7 +220,7 @@ def test_immediate_queue_sends_in_the_clocks_process(app: Flask, receiver: PushR
 
 
 def _worker(
-    database_uri: str, queue_url: str, receiver: PushReceiver, log: Path
+    database_uri: str, queue_url: str, receiver: PushReceiver, log: Path, processes: int = 1
 ) -> subprocess.Popen:
     overrides = reminders_overrides(receiver)
     env = {
@@ -246,6 +246,8 @@ def _worker(
                 "webapp",
                 "reminders",
                 "worker",
+                "--processes",
+                str(processes),
                 "--threads",
                 "2",
             ],
@@ -357,6 +359,70 @@ def test_workers_and_clocks_send_once_even_when_a_worker_is_killed_mid_batch(
         assert batches.count_due(dt.datetime.now(UTC)) == 0
         claims = db.session.scalars(db.select(ReminderSettings.claim_token)).all()
         assert claims == [None] * 80
+
+
+def _children(pid: int) -> list[int]:
+    return [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_a_worker_with_job_processes_sends_once_when_one_process_is_killed(
+    app: Flask, receiver: PushReceiver, database_uri: str, tmp_path: Path, queue_url: str
+) -> None:
+    """``worker --processes 2``, as the Procfile runs it; one job process SIGKILLed mid-batch.
+
+    The other process goes on; the killed one's claimed batch comes back when its
+    lease ends. A repeat is possible only for the killed process's pushes in
+    flight (one batch of 10).
+    """
+    app.config.update(REMINDER_QUEUE_URL=queue_url, REMINDER_BATCH_SIZE=10)
+    people = [person(app, receiver, f"p{n}@example.com") for n in range(60)]
+    receiver.delay = 0.05
+    log = tmp_path / "worker.log"
+    worker = _worker(database_uri, queue_url, receiver, log, processes=2)
+    killed: list[int] = []
+
+    def kill_one_job_process(requests_so_far: int) -> None:
+        if requests_so_far >= 12 and not killed:
+            # Huey forks its scheduler first, then the job processes.
+            victim = sorted(_children(worker.pid))[1]
+            killed.append(victim)
+            os.kill(victim, signal.SIGKILL)
+
+    try:
+        # the scheduler and two job processes
+        assert _wait_for(lambda: len(_children(worker.pid)) == 3, 60), log.read_text()[-3000:]
+        receiver.on_request = kill_one_job_process
+        queue = reminder_queue(app)
+        for _ in range(2):  # two jobs, one for each process
+            queue.send_batch()
+
+        def all_delivered() -> bool:
+            queue.tick()
+            with app.app_context():
+                held = db.session.scalar(
+                    db.select(db.func.count()).where(ReminderSettings.claim_token.is_not(None))
+                )
+                db.session.remove()
+            return held == 0 and all(receiver.messages_for(sub) for _user, sub in people)
+
+        assert _wait_for(all_delivered, 60), log.read_text()[-3000:]
+    finally:
+        receiver.on_request = None
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGINT)
+            worker.wait(timeout=30)
+    assert killed, "no job process was killed"
+    assert receiver.rejected == []
+    counts = Counter(len(receiver.messages_for(sub)) for _user, sub in people)
+    assert set(counts) <= {1, 2}
+    assert counts[2] <= 10, counts
+    with app.app_context():
+        assert batches.count_due(dt.datetime.now(UTC)) == 0
 
 
 # -- endpoints: takeover, send-time checks ------------------------------------------------------

@@ -69,23 +69,66 @@ def run_command(interval: float, runs: int) -> None:
         time.sleep(interval - (time.time() % interval) if interval >= 1 else interval)
 
 
+def allow_open_files(wanted: int) -> int:
+    """Raise this process's open-file limit towards ``wanted`` (one per push in flight).
+
+    The usual soft limit of 1,024 would make pushes fail to connect at 500 in
+    flight per job with two job threads; the hard limit is the ceiling. Returns
+    the limit now in force.
+    """
+    try:
+        import resource
+    except ImportError:  # not on Windows, where there is no such limit to raise
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        soft = target
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        log.warning("open files limited to %d; pushes in flight want %d", soft, wanted)
+    return soft
+
+
 @reminders_cli.command("worker")
-@click.option("--threads", default=2, show_default=True, help="Jobs run at once.")
-def worker_command(threads: int) -> None:
-    """A worker (the Procfile's worker): run the queue's batch jobs until stopped."""
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    help="Job processes (one per core: the pushes' encryption and HTTP need the CPU).",
+)
+@click.option("--threads", default=2, show_default=True, help="Job threads, with one process.")
+def worker_command(processes: int, threads: int) -> None:
+    """A worker (the Procfile's worker): run the queue's batch jobs until stopped.
+
+    Each job has hundreds of pushes in flight on its own event loop, so one job
+    at a time keeps a core busy: run ``--processes`` as many as the host has
+    cores. Huey supervises them and starts a new one if one dies. With one
+    process, ``--threads`` jobs share its core (their waits overlap).
+    """
     from flask import current_app
 
     from webapp.reminders.queue import reminder_queue
+    from webapp.reminders.sender import CONCURRENCY
 
+    if processes < 1 or threads < 1:
+        raise click.BadParameter("--processes and --threads are at least 1")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    queue = reminder_queue(current_app._get_current_object())  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    queue = reminder_queue(app)
     if queue.immediate:
         raise click.ClickException(
             "REMINDER_QUEUE_URL is not set: the clock sends in-process, no worker is needed"
         )
+    jobs_per_process = 1 if processes > 1 else threads
+    concurrency = int(app.config.get("REMINDER_PUSH_CONCURRENCY", CONCURRENCY))
+    allow_open_files(jobs_per_process * concurrency + 256)
     # An idle worker looks at the queue at least every half second (Redis blocks on it).
     consumer = queue.huey.create_consumer(
-        workers=threads, worker_type="thread", periodic=False, max_delay=0.5
+        workers=processes if processes > 1 else threads,
+        worker_type="process" if processes > 1 else "thread",
+        periodic=False,
+        max_delay=0.5,
     )
     consumer.run()
 

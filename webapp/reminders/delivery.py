@@ -14,6 +14,7 @@ import asyncio
 import datetime as dt
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -22,7 +23,13 @@ from flask import Flask, current_app
 from webapp.extensions import db
 from webapp.reminders import batches, store
 from webapp.reminders.batches import BatchReport, reminder_message
-from webapp.reminders.sender import PushResult, PushSender, Target, parse_dev_routes
+from webapp.reminders.sender import (
+    CONCURRENCY,
+    PushResult,
+    PushSender,
+    Target,
+    parse_dev_routes,
+)
 from webapp.reminders.subscriptions import parse_allowed_origins
 from webapp.reminders.vapid import VapidKeys, load_vapid_keys
 
@@ -55,9 +62,16 @@ def push_sender(app: Flask | None = None) -> PushSender:
         config.get("VAPID_SUBJECT") or "mailto:reminders@fossa.invalid",
         parse_allowed_origins(config.get("PUSH_ALLOWED_ORIGINS")),
         timeout=float(config.get("REMINDER_PUSH_TIMEOUT", 5)),
-        concurrency=int(config.get("REMINDER_PUSH_CONCURRENCY", 200)),
+        concurrency=int(config.get("REMINDER_PUSH_CONCURRENCY", CONCURRENCY)),
         dev_routes=parse_dev_routes(config.get("PUSH_DEV_ROUTES")),
     )
+
+
+# Open batches per drain. A batch stays open until its slowest push is answered,
+# so with silent push services (one REMINDER_PUSH_TIMEOUT each) in most batches,
+# a drain at 1,500 pushes/s keeps about 3 batches × 5 s open: the bound must be
+# well above that, or the silent few throttle everyone else's sending.
+BATCHES_IN_FLIGHT = 48
 
 
 def _settings(app: Flask) -> tuple[int, float, float, int]:
@@ -66,7 +80,7 @@ def _settings(app: Flask) -> tuple[int, float, float, int]:
         int(config.get("REMINDER_BATCH_SIZE", batches.BATCH_SIZE)),
         float(config.get("REMINDER_CLAIM_LEASE", batches.LEASE_SECONDS)),
         float(config.get("REMINDER_RETRY_BASE", 30.0)),
-        int(config.get("REMINDER_BATCHES_IN_FLIGHT", 16)),
+        int(config.get("REMINDER_BATCHES_IN_FLIGHT", BATCHES_IN_FLIGHT)),
     )
 
 
@@ -100,9 +114,16 @@ class _DatabaseThread:
 
 
 async def _drain(
-    app: Flask, sender: PushSender, now: dt.datetime | None, max_batches: int
+    app: Flask,
+    sender: PushSender,
+    now: dt.datetime | None,
+    max_batches: int,
+    max_seconds: float = 0.0,
 ) -> BatchReport:
-    """Claim and push batches, several open at once, until nothing is due (or max_batches).
+    """Claim and push batches, several open at once, until nothing is due.
+
+    Or until ``max_batches`` are claimed, or ``max_seconds`` have passed since the
+    start (then it claims no more and finishes the batches it holds).
 
     A batch is written as soon as its own pushes are answered; meanwhile more
     batches are claimed whenever fewer than twice ``concurrency`` pushes wait for
@@ -111,6 +132,7 @@ async def _drain(
     REMINDER_BATCHES_IN_FLIGHT bounds the open batches.
     """
     size, lease, retry_base, in_flight = _settings(app)
+    deadline = time.monotonic() + max_seconds if max_seconds else None
     report = BatchReport()
     running: set[asyncio.Task] = set()
     started, exhausted = 0, False
@@ -135,7 +157,9 @@ async def _drain(
                 and len(running) < in_flight
                 and sender.unanswered < sender.concurrency * 2
             ):
-                if max_batches and started >= max_batches:
+                if (max_batches and started >= max_batches) or (
+                    deadline is not None and time.monotonic() >= deadline
+                ):
                     exhausted = True
                     break
                 plan = await database(claim_and_plan, now or dt.datetime.now(dt.UTC))
@@ -163,14 +187,20 @@ async def _drain(
 
 
 def send_due_reminders(
-    now: dt.datetime | None = None, sender: PushSender | None = None, max_batches: int = 0
+    now: dt.datetime | None = None,
+    sender: PushSender | None = None,
+    max_batches: int = 0,
+    max_seconds: float = 0.0,
 ) -> BatchReport:
-    """Send every reminder due at ``now`` (aware; default: the real time), batch by batch."""
+    """Send every reminder due at ``now`` (aware; default: the real time), batch by batch.
+
+    ``max_batches`` and ``max_seconds`` (0: no bound) stop the claiming early.
+    """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     own = sender is None
     sender = sender or push_sender(app)
     try:
-        report = sender.run(_drain(app, sender, now, max_batches))
+        report = sender.run(_drain(app, sender, now, max_batches, max_seconds))
     finally:
         if own:
             sender.close()

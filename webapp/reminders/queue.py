@@ -17,12 +17,13 @@ late job sends nothing twice and loses nothing: the next tick enqueues again.
 
 - The clock (``flask reminders run``) ticks every minute: it counts the due rows
   (one index range scan) and enqueues one job per REMINDER_BATCHES_PER_JOB
-  batches, less the jobs already waiting. It never sends (except in immediate
-  mode, where enqueuing runs the job).
-- A worker (``flask reminders worker``) runs jobs on threads; each job claims
-  batches and pushes them concurrently, several batches in flight. When nothing
-  reached some people because their push services were busy or down, the job
-  schedules one delayed job for the earliest retry time.
+  batches, less the jobs already waiting, so that enough workers wake. It never
+  sends (except in immediate mode, where enqueuing runs the job).
+- A worker (``flask reminders worker``) runs jobs in processes and threads; each
+  job claims batches and pushes them concurrently, several batches in flight,
+  until nothing is due (or for REMINDER_JOB_SECONDS). When nothing reached some
+  people because their push services were busy or down, the job schedules one
+  delayed job for the earliest retry time.
 
 ``REMINDER_QUEUE_URL``: ``redis://host:6379/0``, ``sqlite:///path/queue.db``,
 or unset for immediate mode.
@@ -33,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import os
 import threading
 from typing import Any
 
@@ -47,6 +49,10 @@ log = logging.getLogger(__name__)
 QUEUE_NAME = "fossa-reminders"
 # The clock never keeps more jobs than this waiting, whatever the backlog.
 MAX_WAITING_JOBS = 1000
+# How long one job goes on claiming: below the clock's minute, so that a worker
+# that is stopped (deployed) loses at most this much of its share, and the next
+# tick's jobs spread what is left over every worker running by then.
+JOB_SECONDS = 50.0
 
 
 class ReminderQueue:
@@ -57,7 +63,9 @@ class ReminderQueue:
         self.huey = _make_huey(app.config.get("REMINDER_QUEUE_URL"))
         self._senders = threading.local()
         self.send_batch = self.huey.task(name="send_due_batch")(self._send_batch)
+        self.huey.on_startup()(self._own_connections)
         self.huey.on_shutdown()(self._close_sender)
+        self._pid = os.getpid()
 
     @property
     def immediate(self) -> bool:
@@ -73,6 +81,17 @@ class ReminderQueue:
             sender = self._senders.sender = push_sender(self.app)
         return sender
 
+    def _own_connections(self) -> None:
+        """A worker process forked from the consumer: never share its database connections.
+
+        (Pooled connections made before the fork would be used by both processes
+        at once; dropping the pool here, without closing them, makes the child open
+        its own.)
+        """
+        if os.getpid() != self._pid:
+            with self.app.app_context():
+                db.engine.dispose(close=False)
+
     def _close_sender(self) -> None:
         """A worker thread stops: close its kept-alive connections."""
         sender = getattr(self._senders, "sender", None)
@@ -83,19 +102,22 @@ class ReminderQueue:
     def _send_batch(self) -> int:
         """The job: claim and push batches due now (several in flight), write the results.
 
-        It drains at most REMINDER_BATCHES_PER_JOB batches, so that jobs stay
-        short and every worker gets a share of a busy minute.
+        It drains until nothing is due, claiming for at most REMINDER_JOB_SECONDS:
+        a job that stopped after a fixed number of batches would wait for its
+        slowest push (a silent push service, one timeout) with nothing else in
+        flight, and its worker would idle through every such tail. Jobs that find
+        the work taken (other workers drained it) end after one empty claim.
         """
         from webapp.reminders.delivery import send_due_reminders
 
-        per_job = int(self.app.config.get("REMINDER_BATCHES_PER_JOB", 8))
+        budget = float(self.app.config.get("REMINDER_JOB_SECONDS", JOB_SECONDS))
         with self.app.app_context():
             try:
                 if self.immediate:
                     # in the clock's own thread: nothing to keep between its ticks
-                    report = send_due_reminders(max_batches=per_job)
+                    report = send_due_reminders(max_seconds=budget)
                 else:
-                    report = send_due_reminders(sender=self._sender(), max_batches=per_job)
+                    report = send_due_reminders(sender=self._sender(), max_seconds=budget)
             finally:
                 db.session.remove()
         if report.retry_in is not None and not self.immediate:

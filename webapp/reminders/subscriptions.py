@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,8 @@ class PushEndpoint:
         return f"https://{self.host}{self.path}"
 
 
+# Pure, and asked for the same few push-service hosts at every push of a busy minute.
+@functools.lru_cache(maxsize=4096)
 def normalise_host(text: str) -> str | None:
     """A DNS name in its ASCII form, or None for anything else (IP literals included)."""
     if not text or len(text) > 253 or any(ch in text for ch in "@[]\\%/?#:") or text.endswith("."):

@@ -91,11 +91,10 @@ def register_extensions(app: Flask) -> None:
         with app.app_context():
             sqlite_files.tune(db.engine)
 
-    from webapp.models import User
+    from webapp.auth.user_loading import load_user
 
-    @login_manager.user_loader
-    def load_user(session_id: str) -> User | None:
-        return db.session.scalar(db.select(User).filter_by(session_id=session_id))
+    # Checked against the database on every request: see webapp/auth/user_loading.py.
+    login_manager.user_loader(load_user)
 
     @login_manager.unauthorized_handler
     def unauthorized() -> Any:

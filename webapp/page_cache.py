@@ -36,8 +36,10 @@ from __future__ import annotations
 
 import logging
 import re
+import struct
 import threading
 import uuid
+import zlib
 from collections import OrderedDict
 from typing import Any
 
@@ -57,20 +59,72 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 # Letters and digits only: no escaping changes them, and no UUID or token contains them.
 _SLOT = "pagecacheslot" + uuid.uuid4().hex
 _CSRF_SLOT = _SLOT + "csrf"
+_SLOT_PATTERN = re.compile("(" + re.escape(_SLOT) + r"(?:csrf|id\d+))")
+# A kept page is compressed once, so it can afford the best level.
+GZIP_LEVEL = 9
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+_DEFLATE_END = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS).flush(zlib.Z_FINISH)
 
 
 class PageCacheMismatch(RuntimeError):
     """PAGE_CACHE_VERIFY found a cached page that differs from a fresh render."""
 
 
+class CachedPage:
+    """A kept page: its text cut at the slots, and the same pieces gzipped once.
+
+    Each piece is compressed on its own (raw deflate, ending on a sync flush at a byte
+    boundary, referring to nothing before it), so a hit only compresses the few bytes
+    of the values it swaps in and joins the pieces into one valid gzip stream: no
+    whole-page compression per request.
+    """
+
+    __slots__ = ("_gzip_pieces", "headers", "pieces", "slots", "status")
+
+    def __init__(self, body: str, status: int, headers: list[tuple[str, str]]) -> None:
+        parts = _SLOT_PATTERN.split(body)
+        self.pieces = [part.encode() for part in parts[0::2]]
+        self.slots = parts[1::2]
+        self.status = status
+        self.headers = headers
+        self._gzip_pieces: list[bytes] | None = None
+
+    def body(self, values: dict[str, str]) -> bytes:
+        out = [self.pieces[0]]
+        for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
+            out += [values[slot].encode(), piece]
+        return b"".join(out)
+
+    def gzipped(self, values: dict[str, str]) -> bytes:
+        if self._gzip_pieces is None:
+            self._gzip_pieces = [_deflate_piece(piece, GZIP_LEVEL) for piece in self.pieces]
+        out = [_GZIP_HEADER, self._gzip_pieces[0]]
+        crc = zlib.crc32(self.pieces[0])
+        size = len(self.pieces[0])
+        for slot, piece, packed in zip(
+            self.slots, self.pieces[1:], self._gzip_pieces[1:], strict=True
+        ):
+            value = values[slot].encode()
+            out += [_deflate_piece(value, 1), packed]
+            crc = zlib.crc32(piece, zlib.crc32(value, crc))
+            size += len(value) + len(piece)
+        out += [_DEFLATE_END, struct.pack("<II", crc, size & 0xFFFFFFFF)]
+        return b"".join(out)
+
+
+def _deflate_piece(data: bytes, level: int) -> bytes:
+    packer = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush(zlib.Z_SYNC_FLUSH)
+
+
 class PageCache:
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
-        self._pages: OrderedDict[Any, tuple[str, int, list[tuple[str, str]]]] = OrderedDict()
+        self._pages: OrderedDict[Any, CachedPage] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = self.refused = 0
 
-    def get(self, key: Any) -> tuple[str, int, list[tuple[str, str]]] | None:
+    def get(self, key: Any) -> CachedPage | None:
         with self._lock:
             page = self._pages.get(key)
             if page is not None:
@@ -78,7 +132,7 @@ class PageCache:
                 self.hits += 1
             return page
 
-    def put(self, key: Any, page: tuple[str, int, list[tuple[str, str]]]) -> None:
+    def put(self, key: Any, page: CachedPage) -> None:
         with self._lock:
             self.misses += 1
             self._pages[key] = page
@@ -144,15 +198,10 @@ def _key(app: Flask) -> tuple[Any, ...] | None:
     )
 
 
-def _fill(text: str, fresh: dict[str, str], token: str) -> str:
-    for slot, value in fresh.items():
-        text = text.replace(slot, value)
-    return text.replace(_CSRF_SLOT, token)
-
-
-def _new_values(body: str) -> dict[str, str]:
-    slots = re.findall(re.escape(_SLOT) + r"id\d+", body)
-    return {slot: str(uuid.uuid4()) for slot in dict.fromkeys(slots)}
+def _fill(text: str, values: dict[str, str]) -> str:
+    if _SLOT in text:
+        text = _SLOT_PATTERN.sub(lambda match: values[match.group(1)], text)
+    return text
 
 
 def _before_request() -> Response | None:
@@ -169,15 +218,19 @@ def _before_request() -> Response | None:
     if page is None:
         return None
     if app.config["PAGE_CACHE_VERIFY"]:
-        g._page_cache_expected = page[0]
+        g._page_cache_expected = page
         return None
-    body, status, headers = page
-    fresh = _new_values(body)
     token = generate_csrf()
+    values = {slot: str(uuid.uuid4()) for slot in page.slots if slot != _CSRF_SLOT}
+    values[_CSRF_SLOT] = token
     g._page_cache_hit = True
-    response = Response(_fill(body, fresh, token), status=status)
-    for name, value in headers:
-        response.headers[name] = _fill(value, fresh, token)
+    if request.accept_encodings["gzip"] > 0:
+        response = Response(page.gzipped(values), status=page.status)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(page.body(values), status=page.status)
+    for name, value in page.headers:
+        response.headers[name] = _fill(value, values)
     return response
 
 
@@ -236,14 +289,15 @@ def _after_request(response: Response) -> Response:
     normalised = _normalised(response)
     expected = g.get("_page_cache_expected")
     if expected is not None:
-        if normalised is None or normalised[0] != expected:
+        again = CachedPage(normalised[0], 200, []) if normalised else None
+        if again is None or (again.pieces, again.slots) != (expected.pieces, expected.slots):
             log.error("page cache: a cached %s differs from a fresh render", request.path)
             raise PageCacheMismatch(f"cached {request.full_path} differs from a fresh render")
         return response
     if normalised is None:
         cache.refused += 1
         return response
-    cache.put(key, (normalised[0], response.status_code, normalised[1]))
+    cache.put(key, CachedPage(normalised[0], response.status_code, normalised[1]))
     return response
 
 

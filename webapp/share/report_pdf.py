@@ -324,9 +324,16 @@ def _one_line(pdf: _ReportPDF, text: str, width: float) -> str:
     if pdf.get_string_width(text) <= width:
         return text
     dots = "…" if pdf.unicode_font else "..."
-    while text and pdf.get_string_width(text + dots) > width:
-        text = text[:-1]
-    return text.rstrip(" ;,") + dots
+    # The longest prefix that fits with the dots, found by halving (a width only grows
+    # with more characters): a few measurements instead of one per character cut.
+    fits, too_long = 0, len(text)
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if pdf.get_string_width(text[:middle] + dots) > width:
+            too_long = middle
+        else:
+            fits = middle
+    return text[:fits].rstrip(" ;,") + dots
 
 
 def _facts_grid(writer: _Writer, facts: list[tuple[str, str]], columns: int = 3) -> None:

@@ -14,11 +14,19 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 
 import webapp.models
 from tests.support import AuthActions, create_user, empty_tables, make_app, make_entry
 from webapp.config import normalise_database_url
 from webapp.models import Entry, User
+
+# In CI the property tests replay the same examples every run, so a green main stays
+# green; on a developer's machine they keep exploring new ones (and keep what fails in
+# .hypothesis/).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -176,9 +176,12 @@ def entry_facts(entry: Any, *, swelling: bool = True) -> list[str]:
     return facts
 
 
-def because_text(codes: Iterable[str]) -> str:
-    """Why a piece of advice is shown, from the codes the engine gives as its reasons."""
-    names = _finding_names()
+def because_text(codes: Iterable[str], names: Mapping[str, str] | None = None) -> str:
+    """Why a piece of advice is shown, from the codes the engine gives as its reasons.
+
+    ``names`` overrides the findings' names (/insights passes the causes' plain titles).
+    """
+    names = {**_finding_names(), **(names or {})}
     codes = list(codes)
     findings = [in_sentence(names[c]) for c in codes if c in names]
     fields = [field_name(c) for c in codes if c not in names]

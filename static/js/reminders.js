@@ -18,6 +18,10 @@
     offline: "You seem to be offline. Switch reminders on again once you're back online.",
     session: "Your session has ended. Log in again, then switch reminders on.",
     refused: "Fossa couldn't register this device. Try again in a minute, or use the calendar link below.",
+    // 409: this browser's push address is registered to another Fossa account (with
+    // other keys). The subscription is dropped here, so the next try gets a new address.
+    taken: "This browser's notification subscription already belongs to another Fossa account, so Fossa didn't add it to yours. Fossa has cleared it here: switch reminders on again and the browser will make a new one.",
+    takenStuck: "This browser's notification subscription already belongs to another Fossa account, so Fossa didn't add it to yours. Reset notifications for Fossa in the browser's site settings (the icon beside the address), then switch reminders on again.",
     settings: "This device is set up, but the reminder settings weren't saved: ",
     off: "Reminders couldn't be switched off just now. Check the connection and try again."
   };
@@ -132,9 +136,20 @@
     }).then(function (subscription) {
       return json("/api/push/subscriptions", {
         method: "POST", headers: headersOf(form), body: JSON.stringify(subscription.toJSON())
+      }).then(function (saved) {
+        if (saved.status === 409) return forgetTaken(subscription);
+        if (!saved.ok) throw new Problem("refused");
       });
-    }).then(function (saved) {
-      if (!saved.ok) throw new Problem("refused");
+    });
+  }
+
+  // Another account owns this push address: unsubscribe it here, so the next tap
+  // subscribes afresh with an address of this account's own.
+  function forgetTaken(subscription) {
+    return Promise.resolve(subscription.unsubscribe()).then(function (gone) {
+      throw new Problem(gone === false ? "takenStuck" : "taken");
+    }, function () {
+      throw new Problem("takenStuck");
     });
   }
 

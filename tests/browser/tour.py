@@ -167,6 +167,20 @@ def _open_first_cause(page: Any) -> None:
     cause.scroll_into_view_if_needed()
 
 
+def _open_story_table(page: Any) -> None:
+    table = page.locator("#story .chart-table")
+    table.locator("summary").click()
+    table.scroll_into_view_if_needed()
+
+
+def _scroll_to_urgency(page: Any) -> None:
+    page.locator("#urgency").scroll_into_view_if_needed()
+
+
+def _scroll_to_causes(page: Any) -> None:
+    page.locator("#causes-title").scroll_into_view_if_needed()
+
+
 def _scroll_to_delete(page: Any) -> None:
     page.locator("#delete").scroll_into_view_if_needed()
 
@@ -194,7 +208,10 @@ SCREENS: list[Screen] = [
     Screen("entry", "/diary", _first_entry),
     Screen("edit", "/diary", _first_edit),
     Screen("insights", "/insights"),
+    Screen("insights-urgency", "/insights", _scroll_to_urgency),
+    Screen("insights-causes", "/insights", _scroll_to_causes),
     Screen("insights-why", "/insights", _open_first_cause),
+    Screen("insights-days", "/insights", _open_story_table),
     Screen("reminders", "/reminders", _reminders_off),
     Screen("reminders-blocked", "/reminders", _reminders_switch_blocked),
     Screen("reminders-no-device", "/reminders", _reminders_on),

@@ -139,7 +139,7 @@ def test_no_page_shows_a_code(app, client, user, full_diary):
     assert not problems, problems
     # The findings this diary gives are not empty: the pages above had something to say.
     insights = visible_text(client.get("/insights").get_data(as_text=True))
-    assert "What to do now" in insights and "What your log fits" in insights
+    assert "Because your log shows" in insights and "What your log fits" in insights
 
 
 def test_advice_cards_name_their_reasons(app, client, user, logged_in):

@@ -348,7 +348,10 @@ def _safety_and_confirm(sit: Situation) -> tuple[list[NextQuestion], list[NextQu
                 continue
             asked.add(key)
             taken.update(missing)
-            confirm.append(_screen_question(sit, screen, entry, missing))
+            # The note may have spoken of a field already answered, or of an episode
+            # fact: then it is the screen's own question, and it goes with the others.
+            question = _screen_question(sit, screen, entry, missing)
+            (confirm if question.kind == "confirm_note" else safety).append(question)
     for screen in _SCREENS:
         if screen.flag in sit.answered_flags or not _worth_asking(sit, screen):
             continue

@@ -24,6 +24,8 @@ from webapp.diary import days as diary_days
 from webapp.diary import store
 from webapp.insights import evaluate, red_flags_between, red_flags_by_day
 from webapp.insights.findings import RedFlag
+from webapp.insights.knowledge import EPISODE_WINDOW_DAYS
+from webapp.insights.story import Story, tell_story
 from webapp.models import Entry, User
 from webapp.questions.episodes import current_episode, facts_of
 
@@ -89,6 +91,17 @@ def findings_for(
 
     # Episode rows are diary inputs too (@reads_diary), so their writes re-key this.
     return cache.get_or_make(user, ("today", today), make)
+
+
+def story_for(user: User, today: dt.date | None = None) -> Story | None:
+    """The story of ``user``'s current episode (insights/story.py), cached like the findings."""
+    today = today or store.local_today(user)
+
+    def make() -> Story | None:
+        start = diary_days.shift(today, -(EPISODE_WINDOW_DAYS - 1))
+        return tell_story(store.entries_between(user, start, today), today)
+
+    return cache.get_or_make(user, ("story", today), make)
 
 
 def flags_raised_by(findings: dict[str, Any], entry_id: str) -> list[dict[str, Any]]:

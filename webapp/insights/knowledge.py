@@ -44,6 +44,41 @@ URGENCY_HEADLINES: dict[str, str] = {
     "self_care": "Self-care for now",
 }
 
+# What to do and when, said once at the top of /insights. The article gives one time
+# frame: the DVT signs are "a medical emergency", so now. For the other signs it says
+# to seek professional advice and names no deadline, so none is invented: an
+# appointment, and what would turn it into an emergency.
+URGENCY_WHEN: dict[str, dict[str, str]] = {
+    "emergency": {
+        "do": "Call your emergency number or get to emergency care.",
+        "when": "Now. The article calls these signs a medical emergency: do not wait for an "
+        "appointment.",
+        "passage": (
+            "Symptoms suggestive of a Deep Vein Thrombosis (DVT), such as sudden, severe "
+            "pain, swelling, tenderness, and redness in the calf or thigh (this is a "
+            "medical emergency)."
+        ),
+    },
+    "see_professional": {
+        "do": "Book an appointment with a healthcare professional, such as a sports medicine "
+        "physician, orthopedist, or physical therapist.",
+        # Said to the person, so not "the article names no deadline": these signs are
+        # not among the article's emergencies, and the one that is stays in view.
+        "when": "An ordinary appointment; these signs are not an emergency. If your calf or "
+        "thigh becomes swollen, red or tender, get emergency care at once.",
+        "passage": (
+            "While many causes of posterior knee pain can be managed with conservative "
+            "measures, it's crucial to seek professional medical advice if you experience:"
+        ),
+    },
+    "self_care": {
+        # The words already say when: "if the pain persists or gets worse".
+        "do": URGENCY_WORDING["self_care"],
+        "when": "",
+        "passage": "Persistent pain that does not improve with rest or conservative management.",
+    },
+}
+
 DISCLAIMER = (
     "This is guidance from your own log, read against one article on posterior knee pain: "
     "it is not a diagnosis. A healthcare professional, such as a sports medicine physician, "
@@ -82,7 +117,7 @@ SCORING: dict[str, float | int] = {
     # each kind at a time, so a quiet day asks little.
     "max_questions": 2,
     "temperature": 1.5,
-    "min_information_bits": 0.08,
+    "min_information_bits": 0.095,
     "max_note_questions": 2,
     "max_factor_questions": 1,
 }
@@ -944,6 +979,20 @@ QUESTION_ONLY_IF: dict[str, dict[str, Any]] = {
 }
 
 CAUSE_NAMES: dict[str, str] = {c["code"]: c["name"] for c in CAUSES}
+# Each cause in a person's words, shown before its medical name: what the article
+# says the condition is, without the Latin.
+CAUSE_PLAIN_NAMES: dict[str, str] = {
+    "distal_hamstring_tendinopathy": "Overused hamstring tendon just below the knee",
+    "hamstring_strain": "Pulled or torn hamstring muscle",
+    "gastrocnemius_strain": "Strained calf muscle or tendon",
+    "bakers_cyst": "Fluid-filled sac behind the knee",
+    "popliteus_tendinopathy": "Overused tendon of the small muscle behind the knee",
+    "posterior_meniscus_injury": "Torn cartilage pad at the back of the knee",
+    "pcl_sprain": "Sprained ligament deep inside the knee",
+    "lumbar_radiculopathy": "Pain sent down from a nerve in the lower back",
+    "paes": "Artery behind the knee squeezed by muscles during exercise",
+    "bursitis": "Inflamed fluid-filled cushion behind the knee",
+}
 RED_FLAG_TITLES: dict[str, str] = {f["code"]: f["title"] for f in RED_FLAGS}
 FACTOR_NAMES: dict[str, str] = {f["code"]: f["name"] for f in FACTORS}
 
@@ -995,16 +1044,21 @@ SAFETY_SCREENS: list[dict[str, Any]] = [
         },
         "scope": "entry",
         # The pain reaches the calf or thigh; it is severe; it hurts at rest or at
-        # night; or it suddenly got worse. (Swelling of the knee is not a sign of a
-        # DVT: the article's are "in the calf or thigh".)
+        # night; the leg is swollen (the person may log a swollen calf as swelling,
+        # and the article's signs are "in the calf or thigh", so ask where); or it
+        # suddenly got worse.
         "when": {
             "any": [
                 {"field": "locations", "has_any": ["calf", "thigh"]},
                 {"field": "pain", "at_least": 7},
                 {"field": "timing", "in": ["at_rest", "night"]},
+                _SWOLLEN,
             ]
         },
         "pain_rise_at_least": 3,
+        # Server only: an emergency is the worst thing to miss, and a DVT can come
+        # with nothing in the quick log pointing at the leg; ask once an episode.
+        "unanswered_in_episode": True,
         "passage": (
             "Symptoms suggestive of a Deep Vein Thrombosis (DVT), such as sudden, severe "
             "pain, swelling, tenderness, and redness in the calf or thigh (this is a "

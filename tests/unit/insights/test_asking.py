@@ -76,24 +76,56 @@ def test_each_safety_screen_applies_when_its_cue_is_logged(answers, screen):
     assert screen in codes(evaluate([day(0, **answers)], TODAY))
 
 
+CALM_CALF = {"calf_swelling": False, "calf_redness": False, "calf_tenderness": False}
+
+
 def test_a_sudden_worsening_asks_about_the_calf():
-    diary = [day(2, pain=2, activity="running"), day(0, pain=6, activity="running")]
+    # The calf was answered for the episode's first day, so only the rise asks again.
+    diary = [day(2, pain=2, activity="running", **CALM_CALF), day(0, pain=6, activity="running")]
     assert "safety:dvt_calf_signs" in codes(evaluate(diary, TODAY))
     # A pain-free rest day before a run is no worsening.
-    diary = [day(2, pain=5, activity="running"), day(1, pain=0), day(0, pain=5, activity="running")]
+    diary = [
+        day(2, pain=5, activity="running", **CALM_CALF),
+        day(1, pain=0),
+        day(0, pain=5, activity="running"),
+    ]
     assert "safety:dvt_calf_signs" not in codes(evaluate(diary, TODAY))
 
 
-def test_a_quiet_day_asks_little_and_nothing_about_safety():
+def test_swelling_later_in_the_episode_asks_about_the_calf_again():
+    diary = [day(7, pain=3, **CALM_CALF), day(0, pain=3, swelling="mild")]
+    (calf,) = [
+        q for q in evaluate(diary, TODAY).next_questions if q.code == "safety:dvt_calf_signs"
+    ]
+    assert calf.entry_id == diary[-1]["id"]
+    diary[-1]["swelling"] = "none"
+    assert "safety:dvt_calf_signs" not in codes(evaluate(diary, TODAY))
+
+
+def test_the_calf_is_asked_once_an_episode_when_nothing_points_at_the_leg():
+    # A DVT can hide behind a quick log of "pain 4, centre, running": an emergency is
+    # the worst thing to miss, so the episode's first painful day asks once.
+    quick = {"pain": 4, "locations": ["center"], "activity": "running", "swelling": "none"}
+    quick |= {"numbness": False, "weakness": False}
+    diary = [day(1, **quick)]
+    (calf,) = [q for q in evaluate(diary, TODAY).next_questions if q.kind == "safety"]
+    assert calf.code == "safety:dvt_calf_signs" and calf.entry_id == diary[0]["id"]
+    diary[0].update(CALM_CALF)
+    assert not [q for q in evaluate(diary, TODAY).next_questions if q.kind == "safety"]
+    later = [*diary, day(0, pain=4, activity="running")]
+    assert "safety:dvt_calf_signs" not in codes(evaluate(later, TODAY))
+
+
+def test_a_quiet_day_asks_little_and_nothing_about_safety_once_the_calf_is_answered():
     quick = {"pain": 2, "locations": ["center"], "activity": "running", "numbness": False}
-    asked = evaluate([day(0, **quick)], TODAY)
+    asked = evaluate([day(0, **quick, **CALM_CALF)], TODAY)
     assert len(asked.next_questions) <= 2
     assert all(q.kind == "separate" for q in asked.next_questions)
     assert evaluate([day(0, pain=0, activity="running")], TODAY).next_questions == []
 
 
 def test_numbness_never_answered_in_the_episode_is_asked_once():
-    diary = [day(2, pain=3), day(0, pain=3, activity="running")]
+    diary = [day(2, pain=3, **CALM_CALF), day(0, pain=3, activity="running")]
     (neuro,) = [q for q in evaluate(diary, TODAY).next_questions if q.kind == "safety"]
     assert neuro.code == "safety:neuro" and neuro.entry_id == diary[-1]["id"]
     diary[0]["numbness"] = False  # answered once: enough for the episode
@@ -263,3 +295,23 @@ def test_the_issues_new_user_pain_nine_and_the_calf_tapped_is_asked_about_the_ca
         "calf_redness": True,
     }
     assert evaluate([swollen_red], TODAY).urgency == "emergency"
+
+
+def test_a_note_that_raised_a_flag_asked_as_a_safety_question_stays_with_the_safety_ones():
+    # Found by the property test: "heard a pop. knee swelled up" raises the popping flag,
+    # and its question (an episode fact, so not a note confirmation) came after the
+    # note confirmations.
+    answered = dict.fromkeys(["back_pain", "clicking", "cramping", "can_bear_weight"], False)
+    diary = [
+        day(0, pain=0, notes="calf swollen"),
+        day(1, pain=0, activity="cycling", notes="heard a pop. knee swelled up")
+        | CALM_CALF
+        | answered,
+        day(14, pain=1, activity="cycling"),
+        day(0, pain=0),
+        day(0, pain=1, activity="cycling"),
+    ]
+    found = evaluate(diary, TODAY)
+    assert {"confirm_note:calf_swelling", "safety:popping"} <= set(codes(found))
+    kinds = [q.kind for q in found.next_questions]
+    assert kinds == sorted(kinds, key=KINDS.index)

@@ -21,6 +21,7 @@ import pytest
 
 from tests.support import PASSWORD, AuthActions, create_user, csrf_from, htmx, make_app
 from webapp.diary import days as diary_days
+from webapp.extensions import db
 
 ZONES = ["Europe/Berlin", "Pacific/Kiritimati", "Pacific/Pago_Pago", "America/Los_Angeles", "UTC"]
 _FRESH_ID = re.compile(r'(<input id="id" name="id" type="hidden" value=")([0-9a-f-]{36})(")')
@@ -58,6 +59,8 @@ def twin_apps(database_uri, tmp_path, monkeypatch):
     from tests.support import empty_tables
 
     empty_tables(cached)
+    with plain.app_context():
+        db.engine.dispose()  # its pooled connections, closed rather than left to the collector
 
 
 class Person:

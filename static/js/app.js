@@ -263,6 +263,7 @@
   // The entry is safe in the queue: empty the form for the next one, with a new id,
   // and say where the entry is and what happens to it.
   function keptOnPhone(form, entry, why) {
+    var summary = window.FossaToday ? window.FossaToday.summarise(form, entry) : null;
     // Catching up on several days: the next entry starts on the day just kept.
     var day = form.querySelector("input[name=date]");
     var chosenDay = day ? day.value : "";
@@ -277,6 +278,9 @@
       server: "The server could not save " + describe(entry) + " just now. It is kept on this phone and will be sent again."
     }[why];
     var note = sayAboveForm(form, "offline-note", text, why === "offline" ? "status" : "alert");
+    // Today's entry kept on the phone: the page shows it as today's summary, as it
+    // would once the server has it, and says it is still to be sent.
+    if (summary && window.FossaToday) window.FossaToday.showQueued(form, summary, why);
     if (why === "session") {
       // htmx may follow the server to the log-in page (HX-Redirect): say it there too.
       try { window.sessionStorage.setItem(LOGIN_TO_SEND, "1"); } catch (e) { /* private mode */ }
@@ -305,14 +309,19 @@
       // Refused for what it says: the form is back with everything typed and the
       // reasons beside the fields, so the form (and its draft) hold it now.
       if (status === 422 && named) return Queue.discard(id).then(drawQueue);
-      if (status === 0) return keptOnPhone(form, entry, "offline");
-      if (status === 400 || status === 401 || status === 403 || status === 419) {
-        return keptOnPhone(form, entry, "session");
-      }
-      if (status >= 200 && status < 400) return drawQueue(); // not proof: it stays queued
-      retrySoon();
-      return keptOnPhone(form, entry, "server");
+      // No proof: the entry waits in the queue like any other, for the next replay.
+      return Queue.release(id).catch(function () {}).then(function () { return keptOrWaiting(form, entry, status); });
     }).catch(function () {});
+  }
+
+  function keptOrWaiting(form, entry, status) {
+    if (status === 0) return keptOnPhone(form, entry, "offline");
+    if (status === 400 || status === 401 || status === 403 || status === 419) {
+      return keptOnPhone(form, entry, "session");
+    }
+    if (status >= 200 && status < 400) return drawQueue(); // not proof: it stays queued
+    retrySoon();
+    return keptOnPhone(form, entry, "server");
   }
 
   // Before a save leaves the page, the entry is in the queue (IndexedDB): whatever
@@ -326,12 +335,13 @@
     if (!entry.id) entry.id = newEntryId();
     var idField = form.querySelector("input[name=id]");
     if (idField) idField.value = entry.id;
-    var queued = Queue.enqueue(entry, { owner: pageOwner() }).then(function (item) {
+    var online = navigator.onLine !== false;
+    var queued = Queue.enqueue(entry, { owner: pageOwner(), sending: online }).then(function (item) {
       // Safe on the phone now: the draft of it (static/js/drafts.js) has done its job.
       document.dispatchEvent(new CustomEvent("fossa:entry-queued", { detail: { id: entry.id, owner: pageOwner() } }));
       return item;
     });
-    if (navigator.onLine === false) {
+    if (!online) {
       // Known to be offline: no point waiting for the request to fail.
       queued.then(function () { keptOnPhone(form, entry, "offline"); }, function () {
         event.detail.issueRequest(true); // no IndexedDB: let the request try its luck
@@ -373,6 +383,14 @@
     if (config.verb === "get" && config.boosted && config.path) window.location.assign(config.path);
   });
 
+  function hasOwnSending() { return Object.keys(sending).length > 0; }
+
+  var leaseTimer = null;
+  function retryAfterLease() {
+    if (leaseTimer) return;
+    leaseTimer = window.setTimeout(function () { leaseTimer = null; replayAndDraw(); }, Queue.SENDING_LEASE_MS + 500);
+  }
+
   var retryTimer = null;
   function retrySoon() {
     if (retryTimer) return;
@@ -405,6 +423,7 @@
     Queue.pending().then(function (items) {
       var item = items.filter(function (i) { return i.id === id; })[0];
       if (!item) return;
+      if (form.hidden && window.FossaToday) window.FossaToday.showForm(false);
       fillForm(form, item.entry, format);
       form.scrollIntoView();
       var first = form.querySelector("input:not([type=hidden])");
@@ -416,6 +435,7 @@
     if (!result) return;
     signedOut = !!result.signedOut;
     if (!result.synced) return;
+    document.dispatchEvent(new CustomEvent("fossa:synced", { detail: result }));
     var note = byId("offline-note") || document.createElement("p");
     note.id = "offline-note";
     note.className = "saved-note";
@@ -432,6 +452,8 @@
       noteSynced(result);
       // Server trouble (not the network, not the session): try again in a while.
       if (result && result.waiting && !result.offline && !result.signedOut) retrySoon();
+      // Carried by a request of a page that went away mid-save: its lease runs out, then send it.
+      else if (result && result.inFlight && !hasOwnSending()) retryAfterLease();
       return drawQueue();
     }, drawQueue);
   }
@@ -481,4 +503,217 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.target === document.body) startPage();
   });
+})();
+
+/* /today: the quick log's small behaviours. The knee map keeps its keyboard order to
+   the drawing, a chosen answer can be tapped off again ("not recorded"), "Add another"
+   shows the form kept under today's summary, focus goes to the summary after a save,
+   and an entry kept offline for today is shown as today's summary. */
+(function () {
+  "use strict";
+
+  var DRAWN = { right: ["thigh", "inner", "center", "outer", "calf"], left: ["thigh", "outer", "center", "inner", "calf"] };
+
+  // Seen from behind, a left knee's inner side is on the right of the drawing: the
+  // labels follow it there (CSS), and so does the tab order (the DOM order).
+  function orderRegions(form) {
+    var map = form.querySelector("[data-knee-map]");
+    if (!map) return;
+    var side = form.querySelector("input[name=side]:checked");
+    var order = DRAWN[side && side.value === "left" ? "left" : "right"];
+    order.forEach(function (value) {
+      var label = map.querySelector("[data-region=" + value + "]");
+      if (label) map.appendChild(label);
+    });
+  }
+
+  function start(root) {
+    var forms = root.querySelectorAll ? root.querySelectorAll("form") : [];
+    Array.prototype.forEach.call(forms, function (form) {
+      if (!form.querySelector("[data-knee-map]") || form.hasAttribute("data-today-ready")) return;
+      form.setAttribute("data-today-ready", "");
+      orderRegions(form);
+      form.addEventListener("change", function (event) {
+        if (event.target && event.target.name === "side") orderRegions(form);
+      });
+      form.addEventListener("reset", function () { window.setTimeout(function () { orderRegions(form); }, 0); });
+    });
+  }
+
+  // Tapping the chosen answer again takes it back to "not recorded".
+  function clearable(input) {
+    return input && input.type === "radio" && input.value !== "" && input.closest && input.closest("[data-clearable]");
+  }
+  function remember(event) {
+    var input = event.target;
+    if (event.type === "keydown" && event.key !== " ") return;
+    if (clearable(input)) input.__wasChecked = input.checked;
+  }
+  document.addEventListener("pointerdown", remember, true);
+  document.addEventListener("keydown", remember, true);
+  document.addEventListener("click", function (event) {
+    var input = event.target;
+    if (!clearable(input) || !input.__wasChecked) return;
+    input.__wasChecked = false;
+    input.checked = false;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+
+  function showForm(focus) {
+    var form = document.getElementById("entry-form");
+    var done = document.getElementById("today-done");
+    if (!form) return false;
+    form.hidden = false;
+    if (done) done.hidden = true;
+    if (focus) {
+      var title = form.querySelector(".form-title");
+      if (title) { title.setAttribute("tabindex", "-1"); title.focus(); }
+    }
+    return true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("[data-add-another]") : null;
+    if (!link) return;
+    if (showForm(true)) { event.preventDefault(); event.stopPropagation(); }
+  }, true);
+
+  // What a person would read on the summary card, from the form as it was saved.
+  function labelOf(form, name, value) {
+    var input = form.querySelector("input[name=" + name + "][value='" + String(value).replace(/'/g, "") + "']");
+    if (!input) return String(value);
+    if (input.getAttribute("aria-label")) return input.getAttribute("aria-label");
+    var label = input.closest("label");
+    return label ? label.textContent.trim() : String(value);
+  }
+
+  function summarise(form, entry) {
+    var day = form.querySelector("input[name=date]");
+    var knee = [];
+    if (entry.side) knee.push(labelOf(form, "side", entry.side) + (entry.side === "both" ? " knees" : " knee"));
+    if (entry.locations && entry.locations.length) {
+      knee.push(entry.locations.map(function (v) { return labelOf(form, "locations", v); }).join(", "));
+    }
+    var activity = entry.activity ? labelOf(form, "activity", entry.activity) : "No activity recorded";
+    if (entry.swelling) activity += " · " + labelOf(form, "swelling", entry.swelling) + " swelling";
+    return { today: !!day && entry.date === day.getAttribute("max"), pain: entry.pain, knee: knee.join(" · ") || "Knee not recorded", activity: activity };
+  }
+
+  var WAITING = {
+    offline: "Not sent yet: it goes into your diary when you are back online.",
+    session: "Not sent yet: log in again and it goes into your diary.",
+    server: "Not sent yet: the server could not take it just now. It will be sent again."
+  };
+
+  function band(pain) { return pain === 0 ? "none" : pain <= 3 ? "mild" : pain <= 6 ? "moderate" : "severe"; }
+
+  function showQueued(form, summary, why) {
+    var template = document.getElementById("queued-done-template");
+    if (!summary.today || !template) return;
+    var card = template.content.firstElementChild.cloneNode(true);
+    var pain = typeof summary.pain === "number" ? summary.pain : null;
+    card.querySelector("[data-slot=pain]").textContent = pain === null ? "–" : String(pain);
+    if (pain !== null) card.querySelector("[data-slot=badge]").classList.add("pain-" + band(pain));
+    card.querySelector("[data-slot=knee]").textContent = summary.knee;
+    card.querySelector("[data-slot=activity]").textContent = summary.activity;
+    card.querySelector("[data-slot=waiting]").textContent = WAITING[why] || WAITING.offline;
+    var old = document.getElementById("today-done");
+    if (old) old.remove();
+    form.parentNode.insertBefore(card, form);
+    form.hidden = true;
+    form.setAttribute("data-after-done", "");
+    if (why) card.focus();
+  }
+
+  // Back on /today the same day with an entry for today still on the phone: that is
+  // today's summary, unless the server's own summary or an error is on the page.
+  function showWaitingToday() {
+    var form = document.getElementById("entry-form");
+    var Queue = window.FossaQueue;
+    // Online, the page's replay sends it at once and says so; offline it waits here.
+    if (navigator.onLine !== false) return;
+    if (!form || !Queue || form.hidden || document.getElementById("today-done") || !form.hasAttribute("data-new-entry")) return;
+    var day = form.querySelector("input[name=date]");
+    var today = day && day.getAttribute("max");
+    if (!today) return;
+    Queue.pending().then(function (items) {
+      var mineToday = items.filter(function (i) { return i.status !== "rejected" && i.entry && i.entry.date === today; });
+      // Read after drafts.js restored any draft (the promise settles after every
+      // DOMContentLoaded handler); a form already tapped into stays.
+      if (!mineToday.length || document.getElementById("today-done") || form.hidden || form.__touched) return;
+      if (document.getElementById("draft-note")) return; // a draft is being finished: keep the form
+      var last = mineToday[mineToday.length - 1].entry;
+      var card = summarise(form, last);
+      var template = document.getElementById("queued-done-template");
+      if (!template) return;
+      showQueued(form, card, "offline");
+    }).catch(function () {});
+  }
+
+  // After a save the summary (or, for another day, the saved note) has the focus, so
+  // the keyboard and screen reader start from what just happened.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.target;
+    if (!target || target.id !== "log") return;
+    var saved = target.querySelector("[data-just-saved]");
+    // Without scrolling: the swap showed the top of the log, where an emergency
+    // interrupt (if any) comes before the summary and must stay in view.
+    if (saved) saved.focus({ preventScroll: true });
+  });
+
+  // The entries kept on the phone reached the diary: a /today still showing the blank
+  // form (nothing typed into it) asks for the page again, which now opens on today's
+  // summary. A form being filled in is left alone.
+  document.addEventListener("input", function (event) {
+    if (event.isTrusted && event.target.form) event.target.form.__touched = true;
+  }, true);
+  document.addEventListener("change", function (event) {
+    if (event.isTrusted && event.target.form) event.target.form.__touched = true;
+  }, true);
+  // Once per page: ask for /today again when a replay (this page's, another tab's or
+  // the worker's) has sent an entry of today since this page was made.
+  var refreshed = false;
+  function refreshIfSentToday() {
+    var form = document.getElementById("entry-form");
+    var log = document.getElementById("log");
+    var Queue = window.FossaQueue;
+    if (refreshed || !form || !log || !Queue || !Queue.lastSent || form.hidden) return;
+    if (!form.hasAttribute("data-new-entry") || navigator.onLine === false) return;
+    var day = form.querySelector("input[name=date]");
+    var today = day && day.getAttribute("max");
+    Queue.lastSent().then(function (sent) {
+      if (!sent || sent.date !== today || refreshed || untouchable(form)) return;
+      refreshed = true;
+      return fetch("/today", { credentials: "same-origin", headers: { "HX-Request": "true" } }).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        // Typed into meanwhile: what is being typed wins over a fresher summary.
+        if (!html || document.getElementById("log") !== log || untouchable(form)) return;
+        var box = document.createElement("div");
+        box.innerHTML = html;
+        var fresh = box.querySelector("#log");
+        if (!fresh || !fresh.querySelector("#today-done")) return;
+        log.replaceWith(fresh);
+        window.htmx.process(fresh);
+        // As after an htmx swap: the page's scripts set up the new part (ids, day, drafts).
+        fresh.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true, detail: { elt: fresh } }));
+      });
+    }).catch(function () {});
+  }
+
+  function untouchable(form) {
+    return form.__touched || !window.htmx || !!document.getElementById("draft-note") ||
+      !!document.querySelector("[data-live-emergency]");
+  }
+
+  document.addEventListener("fossa:synced", refreshIfSentToday);
+  document.addEventListener("DOMContentLoaded", function () { window.setTimeout(refreshIfSentToday, 1200); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target === document.body) { refreshed = false; window.setTimeout(refreshIfSentToday, 1200); }
+  });
+
+  window.FossaToday = { summarise: summarise, showQueued: showQueued, showForm: showForm };
+  document.addEventListener("DOMContentLoaded", function () { start(document); showWaitingToday(); });
+  document.addEventListener("htmx:load", function (event) { start(event.target); });
 })();

@@ -81,6 +81,8 @@
   }
 
   function restore(form, draft) {
+    // Today's summary was showing: the unfinished entry is the thing to finish.
+    if (form.hidden && window.FossaToday) window.FossaToday.showForm(false);
     var values = {};
     draft.answers.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
     Array.prototype.forEach.call(form.elements, function (input) {

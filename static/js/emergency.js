@@ -65,9 +65,20 @@
   });
 
   document.addEventListener("click", function (event) {
-    var target = event.target.closest ? event.target.closest("[data-emergency-back], .live-flag.flag-emergency") : null;
+    var target = event.target.closest ? event.target.closest("[data-emergency-back], [data-emergency-save], .live-flag.flag-emergency") : null;
     if (!target) return;
     var open = card();
+    if (target.hasAttribute("data-emergency-save")) {
+      // Saved as it is: the server's own interrupt then stays at the top of /today.
+      var entryForm = document.getElementById("entry-form");
+      if (open) backedFrom[open.getAttribute("data-code")] = true;
+      if (open) open.remove();
+      if (entryForm && entryForm.requestSubmit) {
+        var submit = entryForm.querySelector("button[type=submit]");
+        entryForm.requestSubmit(submit || undefined);
+      }
+      return;
+    }
     if (target.hasAttribute("data-emergency-back")) {
       if (open) backedFrom[open.getAttribute("data-code")] = true;
       if (open) open.remove();

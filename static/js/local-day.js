@@ -29,12 +29,34 @@
   }
 
   // ---- the date field --------------------------------------------------------
-  function drawPressed(picker, input) {
+  var SHORT_DAY = { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" };
+
+  function dayText(iso) {
+    try { return new Intl.DateTimeFormat("en-GB", SHORT_DAY).format(new Date(iso + "T12:00:00Z")); }
+    catch (e) { return iso; }
+  }
+
+  // Today, Yesterday, or the day chosen shown on the third control: the chosen day is
+  // always in view, and the date field opens for an earlier one.
+  function drawPressed(picker, input, openField) {
     var today = input.getAttribute("max");
+    var matched = false;
     picker.querySelectorAll("[data-day-offset]").forEach(function (button) {
       var day = addDays(today, parseInt(button.getAttribute("data-day-offset"), 10));
-      button.setAttribute("aria-pressed", String(input.value === day));
+      var on = input.value === day;
+      matched = matched || on;
+      button.setAttribute("aria-pressed", String(on));
     });
+    var other = picker.querySelector("[data-day-other]");
+    var wrap = input.closest("[data-date-wrap]");
+    if (!other || !wrap) return;
+    var earlier = !matched && !!input.value;
+    other.setAttribute("aria-pressed", String(earlier));
+    other.querySelector("[data-day-other-text]").textContent = earlier ? dayText(input.value) : "Earlier";
+    var open = openField === undefined ? earlier || !input.value : openField;
+    if (input.getAttribute("aria-invalid") === "true") open = true;
+    wrap.classList.toggle("open", open);
+    other.setAttribute("aria-expanded", String(open));
   }
 
   function setUpDayPicker(root) {
@@ -51,19 +73,38 @@
         input.value = today;
         input.defaultValue = today;
       }
+      // A summary kept from an earlier day is not today's: the form is.
+      if (rendered && rendered !== today && form && form.hidden && form.hasAttribute("data-after-done")) {
+        var stale = document.getElementById("today-done");
+        if (stale) stale.remove();
+        form.hidden = false;
+      }
       input.setAttribute("max", today);
-      var picker = input.parentNode.querySelector("[data-day-picker]");
+      var field = input.closest(".date-field");
+      var picker = field ? field.querySelector("[data-day-picker]") : null;
       if (!picker) return;
       picker.hidden = false;
+      field.classList.add("js-day");
       picker.addEventListener("click", function (event) {
+        var other = event.target.closest("[data-day-other]");
+        if (other) {
+          var wrap = input.closest("[data-date-wrap]");
+          var opening = !wrap.classList.contains("open");
+          drawPressed(picker, input, opening);
+          if (opening) {
+            input.focus();
+            try { if (input.showPicker) input.showPicker(); } catch (e) { /* not from this gesture */ }
+          }
+          return;
+        }
         var button = event.target.closest("[data-day-offset]");
         if (!button) return;
         input.value = addDays(input.getAttribute("max"), parseInt(button.getAttribute("data-day-offset"), 10));
         input.dispatchEvent(new Event("input", { bubbles: true }));
         input.dispatchEvent(new Event("change", { bubbles: true }));
-        drawPressed(picker, input);
+        drawPressed(picker, input, false);
       });
-      input.addEventListener("input", function () { drawPressed(picker, input); });
+      input.addEventListener("input", function () { drawPressed(picker, input, true); });
       input.addEventListener("change", function () { drawPressed(picker, input); });
       if (form) form.addEventListener("reset", function () { window.setTimeout(function () { drawPressed(picker, input); }, 0); });
       drawPressed(picker, input);

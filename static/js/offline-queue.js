@@ -3,9 +3,13 @@
    worker (importScripts), and both share one database.
 
    self.FossaQueue:
-     enqueue(entry, {owner}?)  keep a fossa-diary/1 entry (its client UUID `id` makes replays safe)
+     enqueue(entry, {owner, sending}?)  keep a fossa-diary/1 entry (its client UUID `id` makes
+                               replays safe); `sending`: a form request carries it right now
      pending()                 the current person's queued entries, oldest first
-     replay()                  POST each to /api/entries; 200/201 naming the entry's id → gone,
+     release(id)               the request that carried it ended without proof: replays may send it
+     lastSent()                {date, at} of the last entry a replay sent, or null
+     replay()                  POST each to /api/entries, except entries a form request is
+                               carrying now; 200/201 naming the entry's id → gone,
                                422 → kept with the server's reasons, 400/401/403 → kept until
                                the person logs in again, 5xx or network trouble → kept
      discard(id)               drop one entry for good
@@ -21,6 +25,11 @@
   var SYNC_TAG = "fossa-queue";
   var API = "/api/entries";
   var TOKEN_URL = "/api/csrf-token";
+
+  // How long an entry a form request carries is left to that request: longer than an
+  // ordinary save takes, short enough that an entry whose page closed or crashed
+  // mid-save is soon sent by a replay (the server's id check keeps it once).
+  var SENDING_LEASE_MS = 10000;
 
   var dbPromise = null;
   var running = null;
@@ -112,7 +121,10 @@
         owner: owner || null,
         queuedAt: new Date().toISOString(),
         status: "waiting",
-        errors: null
+        errors: null,
+        // Kept in the database, not in one page's memory: the worker's Background Sync
+        // and other tabs replay too, and must not send it again while it is in flight.
+        sendingUntil: options && options.sending ? Date.now() + SENDING_LEASE_MS : 0
       };
       // The same id again (a fix, or a second tap) replaces the earlier copy.
       return withStore(ENTRIES, "readwrite", function (store) { return promised(store.put(item)); })
@@ -142,6 +154,31 @@
       .then(function () { announce(); });
   }
 
+  function release(id) {
+    return withStore(ENTRIES, "readwrite", function (store) {
+      return promised(store.get(id)).then(function (item) {
+        if (!item || !item.sendingUntil) return null;
+        item.sendingUntil = 0;
+        return promised(store.put(item));
+      });
+    });
+  }
+
+  // The day of the last entry a replay sent (here or in the worker): a page shown
+  // before it arrived can tell it is out of date (today's summary, static/js/app.js).
+  function noteSent(entry) {
+    return withStore(META, "readwrite", function (store) {
+      return promised(store.put({ key: "lastSent", value: { date: entry.date || null, at: Date.now() } }));
+    }).catch(function () {});
+  }
+
+  function lastSent() {
+    return withStore(META, "readonly", function (store) { return promised(store.get("lastSent")); })
+      .then(function (row) { return row ? row.value : null; });
+  }
+
+  function inFlight(item) { return !!item.sendingUntil && item.sendingUntil > Date.now(); }
+
   function markRejected(item, errors) {
     item.status = "rejected";
     item.errors = errors || { entry: ["The server could not save this entry."] };
@@ -167,9 +204,13 @@
   }
 
   function replayOnce() {
-    var result = { synced: 0, rejected: 0, waiting: 0, offline: false, signedOut: false };
+    var result = { synced: 0, rejected: 0, waiting: 0, inFlight: 0, offline: false, signedOut: false };
     return allItems().then(function (items) {
-      var todo = items.filter(function (item) { return item.status !== "rejected"; });
+      // An entry a form request is carrying right now is that request's to prove: sending
+      // it here too would store it once (the server checks the id) but announce it as
+      // "saved on this phone … now in your diary" after an ordinary online save.
+      result.inFlight = items.filter(function (item) { return item.status !== "rejected" && inFlight(item); }).length;
+      var todo = items.filter(function (item) { return item.status !== "rejected" && !inFlight(item); });
       if (!todo.length) return result;
       return fetchToken().then(function (session) {
         if (!session.csrf_token) {
@@ -191,7 +232,8 @@
                     if (!body || body.id !== item.id) return true;
                     result.synced += 1;
                     result.waiting -= 1;
-                    return discard(item.id).then(function () { return false; });
+                    return discard(item.id).then(function () { return noteSent(item.entry); })
+                      .then(function () { return false; });
                   });
                 }
                 if (response.status === 400 || response.status === 401 || response.status === 403) {
@@ -214,7 +256,7 @@
     }).catch(function () {
       result.offline = true;
       return allItems().then(function (items) {
-        result.waiting = items.filter(function (i) { return i.status !== "rejected"; }).length;
+        result.waiting = items.filter(function (i) { return i.status !== "rejected" && !inFlight(i); }).length;
         return result;
       });
     }).then(function (done) {
@@ -235,11 +277,14 @@
 
   scope.FossaQueue = {
     SYNC_TAG: SYNC_TAG,
+    SENDING_LEASE_MS: SENDING_LEASE_MS,
     CHANNEL: "fossa-queue",
     enqueue: enqueue,
     pending: pending,
     replay: replay,
     discard: discard,
+    release: release,
+    lastSent: lastSent,
     setOwner: setOwner,
     getOwner: getOwner,
     requestBackgroundSync: requestBackgroundSync

@@ -51,7 +51,9 @@ self.addEventListener("sync", (event) => {
   event.waitUntil(
     self.FossaQueue.replay().then((result) => {
       // A rejection asks the browser to try the sync again later.
-      if (result.waiting > 0) throw new Error("entries still waiting for the network");
+      // An entry a page's request carries (inFlight) is that page's, unless the page
+      // died mid-save: trying again later sends it then.
+      if (result.waiting > 0 || result.inFlight > 0) throw new Error("entries still waiting for the network");
     })
   );
 });

@@ -33,7 +33,11 @@ def log_in(page: Any, base_url: str, email: str = "walker@example.com") -> None:
 
 
 def save_entry(page: Any, pain: int, note: str | None = None) -> None:
-    """Fill in pain (and a note) on /today and tap Save."""
+    """Fill in pain (and a note) on /today and tap Save ("Add another" first when
+    /today shows today's summary)."""
+    another = page.locator("[data-add-another]:visible")
+    if page.locator("#entry-form:visible").count() == 0 and another.count():
+        another.first.click()
     page.locator("#field-pain").get_by_role("radio", name=str(pain), exact=True).click()
     if note is not None:
         details = page.locator("#more-details")

@@ -41,6 +41,8 @@ def test_far_from_utc_the_entry_carries_the_local_date(app, browser, live_server
     expect(page.locator("#saved-note")).to_contain_text("Saved for")
     assert stored(app) == (zone, [local_today])
 
+    # Today is logged: its summary shows, and "Add another" brings the form back.
+    page.get_by_role("link", name="Add another").click()
     # Catching up: Yesterday is one tap, and the day stays chosen for the next entry.
     page.get_by_role("button", name="Yesterday").click()
     yesterday = (local_today - dt.timedelta(days=1)).isoformat()

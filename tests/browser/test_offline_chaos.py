@@ -116,7 +116,9 @@ class Person:
         """Get to the log form the way a person does: the Today tab, or the address."""
         self.log_in_if_asked()
         if self.page.locator("#entry-form").count():
-            return True
+            self.add_another_if_done()
+            if self.page.locator("#entry-form:visible").count():
+                return True
         tab = self.page.locator(".tabbar").get_by_role("link", name="Today")
         if tab.count():
             tab.click()
@@ -125,8 +127,16 @@ class Person:
                 self.page.goto(f"{self.url}/today")
         self.log_in_if_asked()
         with contextlib.suppress(Exception):
-            self.page.locator("#entry-form").wait_for(timeout=4000)
-        return bool(self.page.locator("#entry-form").count())
+            self.page.locator("#entry-form").wait_for(state="attached", timeout=4000)
+        self.add_another_if_done()
+        return bool(self.page.locator("#entry-form:visible").count())
+
+    def add_another_if_done(self) -> None:
+        """Today logged already: /today shows its summary; "Add another" gives the form."""
+        another = self.page.locator("[data-add-another]:visible")
+        with contextlib.suppress(Exception):
+            if not self.page.locator("#entry-form:visible").count() and another.count():
+                another.first.click(timeout=2000)
 
     def save(self) -> None:
         if not self.open_today():

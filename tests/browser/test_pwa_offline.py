@@ -92,6 +92,8 @@ def log_in(page: Any, base_url: str) -> None:
 
 
 def log_pain(page: Any, pain: int | None) -> None:
+    if not page.locator("#entry-form:visible").count():
+        page.get_by_role("link", name="Add another").click()  # today is logged already
     if pain is not None:
         page.locator("#field-pain").get_by_role("radio", name=str(pain), exact=True).click()
     page.get_by_role("button", name="Save", exact=True).click()

@@ -148,7 +148,7 @@ def test_an_answer_that_does_not_name_the_entry_is_no_proof(
     poll(page, "FossaQueue.pending().then(items => items.length === 0)")
 
 
-def test_a_replay_racing_a_form_save_stores_the_entry_once(
+def test_a_replay_while_a_form_save_is_in_flight_leaves_the_entry_to_it(
     app, profile_server, launch_profile, tmp_path
 ):
     context = launch_profile(tmp_path / "profile")
@@ -163,7 +163,26 @@ def test_a_replay_racing_a_form_save_stores_the_entry_once(
     expect(page.locator("#saved-note")).to_contain_text("Saved for")
     poll(page, "FossaQueue.pending().then(items => items.length === 0)")
     assert notes_on_server(app) == ["raced"]
-    assert profile_server.paths.count("/api/entries") >= 1  # both really sent it
+    assert "/api/entries" not in profile_server.paths  # the form's request alone sent it
+
+
+def test_an_entry_whose_page_closed_mid_save_is_sent_by_a_later_replay(
+    app, profile_server, launch_profile, tmp_path
+):
+    """The lease on an in-flight entry runs out: a page closed before its save was
+    answered never proves it, so a replay sends it (stored once by its id)."""
+    context = launch_profile(tmp_path / "profile")
+    page = signed_up(context, profile_server.url)
+    context.route("**/entries", lambda route: None)  # the request never gets an answer
+    save_entry(page, 5, "closed mid-save")
+    poll(page, "FossaQueue.pending().then(items => items.length === 1)")
+    page.close()
+    context.unroute("**/entries")
+    page = context.new_page()
+    page.goto(f"{profile_server.url}/diary")
+    # Its own start replay leaves it (the lease has not run out), the retry after it sends it.
+    wait_for_notes(app, ["closed mid-save"], timeout=20)
+    poll(page, "FossaQueue.pending().then(items => items.length === 0)")
 
 
 def test_a_save_after_the_session_ended_elsewhere_is_sent_after_login(
@@ -186,3 +205,28 @@ def test_a_save_after_the_session_ended_elsewhere_is_sent_after_login(
     assert notes_on_server(app) == []
     log_in(page, profile_server.url)
     wait_for_notes(app, ["after the session ended"])
+
+
+def test_an_ordinary_online_save_is_not_announced_as_sent_from_the_phone(
+    app, profile_server, launch_profile, tmp_path
+):
+    """Online all along: the form's own request carries the entry, so no replay (the
+    worker's Background Sync, the page start of another tab) sends it too or says
+    "saved on this phone … now in your diary"."""
+    context = launch_profile(tmp_path / "profile")
+    page = signed_up(context, profile_server.url)
+    other = context.new_page()
+    other.goto(f"{profile_server.url}/diary")
+    profile_server.slow["/entries"] = 1.5  # in flight while the replays start
+    save_entry(page, 4, "an ordinary evening")
+    other.reload()  # a page start (its replay) while the save is on its way
+    expect(page.locator("#saved-note")).to_contain_text("Saved for", timeout=10000)
+    page.wait_for_timeout(1500)  # the worker's sync and the other tab have had their go
+    for tab in (page, other):
+        expect(tab.locator("#offline-note")).to_have_count(0)
+    page.reload()
+    page.wait_for_timeout(800)
+    expect(page.locator("#offline-note")).to_have_count(0)
+    assert notes_on_server(app) == ["an ordinary evening"]
+    assert "/api/entries" not in profile_server.paths
+    assert queued(page) == []

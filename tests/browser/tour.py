@@ -79,6 +79,9 @@ def _fill_today(page: Any) -> None:
     start_over = page.get_by_role("button", name="Start over")
     if start_over.count():
         start_over.first.click()
+    # Today logged already (an earlier pass of the tour): "Add another" gives the form.
+    if not page.locator("#entry-form:visible").count():
+        page.get_by_role("link", name="Add another").click()
     page.locator("#field-pain").get_by_role("radio", name="4", exact=True).click()
     page.get_by_role("checkbox", name="Lower back of the thigh").click()
     page.locator("#field-activity").get_by_role("radio", name="Running", exact=True).click()
@@ -87,13 +90,26 @@ def _fill_today(page: Any) -> None:
 
 def _save_today(page: Any) -> None:
     _fill_today(page)
+    # Two steady details, so the next form of the day starts with them "as last time".
+    page.locator("#more-details summary").click()
+    page.locator("#field-provoked_by input[value=resisted_flexion]").check()
+    page.locator("#field-load_change input[value=increase]").check()
     page.get_by_role("button", name="Save", exact=True).click()
     page.locator("#saved-note").wait_for()
     page.evaluate("window.scrollTo(0, 0)")
 
 
-def _scroll_to_logged_today(page: Any) -> None:
-    page.locator("#todays-title").scroll_into_view_if_needed()
+def _add_another(page: Any) -> None:
+    page.get_by_role("link", name="Add another").click()
+    page.locator("#entry-form").wait_for()
+    page.evaluate("window.scrollTo(0, 0)")
+
+
+def _details_as_last_time(page: Any) -> None:
+    _add_another(page)
+    page.locator("#more-details summary").click()
+    page.locator("#more-details summary").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('#more-details').scrollIntoView({block: 'start'})")
 
 
 def _open_first_row(page: Any) -> None:
@@ -199,7 +215,9 @@ SCREENS: list[Screen] = [
     Screen("login", "/login", signed_in=False),
     Screen("today", "/today", _fill_today),
     Screen("today-saved", "/today", _save_today),
-    Screen("today-logged", "/today", _scroll_to_logged_today),
+    Screen("today-logged", "/today"),
+    Screen("today-add-another", "/today", _add_another),
+    Screen("today-details", "/today", _details_as_last_time),
     Screen("diary", "/diary"),
     Screen("diary-90-days", "/diary?range=90"),
     Screen("diary-install-offer", "/diary", show_install_offer),

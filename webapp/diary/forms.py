@@ -61,6 +61,8 @@ class EntryForm(FossaForm):
     """One diary entry. The yes/no questions have no default: unanswered is unknown."""
 
     id = HiddenField()
+    # Fields a new form starts with from the last entry of the episode ("as last time").
+    carried: tuple[str, ...] = ()
     date = DayField("Day", validators=[Optional()])
     pain = PainField("Pain right now or at its worst today", validators=[Optional()])
     # The length is checked in format.validate_entry (its message says how long the
@@ -151,26 +153,28 @@ for _field, _label in diary_format.BOOLEANS.items():
     setattr(EntryForm, _field, RadioField(_label, choices=YES_NO, validators=[Optional()]))
 
 
-# How "more details" is grouped: the way a person thinks back over it.
+# How "more details" is grouped: the way a person thinks back over it (when it hurts,
+# what brought it on, the knee itself, the calf and leg, training).
 DETAIL_GROUPS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("happened", "What happened", ("timing", "onset", "mechanism", "popping", "provoked_by")),
+    ("when", "When it hurts", ("timing", "eases_with_rest")),
+    ("cause", "What brought it on", ("onset", "mechanism", "popping", "provoked_by")),
     (
-        "feels",
-        "How it feels",
+        "knee",
+        "The knee itself",
         (
-            "weakness",
             "clicking",
             "locking",
             "giving_way",
             "lump",
             "tender_spot",
-            "cramping",
-            "eases_with_rest",
-            "back_pain",
             "knee_redness_warmth",
             "can_bear_weight",
         ),
     ),
-    ("calf", "Calf signs", ("calf_swelling", "calf_redness", "calf_tenderness")),
+    (
+        "calf",
+        "Calf and leg",
+        ("calf_swelling", "calf_redness", "calf_tenderness", "cramping", "weakness", "back_pain"),
+    ),
     ("training", "Training", ("load_change", "warm_up", "worn_footwear")),
 ]

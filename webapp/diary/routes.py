@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from webapp.diary import days, store
+from webapp.diary import as_last_time, days, store
 from webapp.diary.chart import build_pain_chart, flag_days_of
 from webapp.diary.days import shift as shift_day
 from webapp.diary.forms import DETAIL_GROUPS, EntryForm
@@ -69,13 +69,26 @@ def _today() -> dt.date:
     return store.local_today(current_user)
 
 
-def _today_context(form: EntryForm, saved: Entry | None = None) -> dict[str, Any]:
+def _today_context(
+    form: EntryForm,
+    saved: Entry | None = None,
+    *,
+    recent: list[Entry] | None = None,
+    adding: bool = False,
+) -> dict[str, Any]:
     today = _today()
+    recent = _recent_entries(today) if recent is None else recent
     # The red flags the saved entry raises are shown with it, at once, and under it
     # the next questions Fossa asks (webapp/questions/).
     findings = findings_for(current_user, today) if saved else None
     raised = flags_raised_by(findings, saved.id) if findings and saved else []
     questions = questions_to_ask(current_user, findings, today, AFTER_SAVING) if findings else []
+    todays_entries = [e for e in recent if e.date == today][::-1]
+    # Logged today already: the page opens on what was logged ("done"), the form one
+    # tap away ("Add another"); a form sent back with errors is never hidden, and after
+    # saving an earlier day (catching up) the form stays, still on that day.
+    backdated = saved is not None and saved.date != today
+    done = bool(todays_entries) and not adding and not form.errors and not backdated
     return {
         "form": form,
         "groups": DETAIL_GROUPS,
@@ -91,19 +104,54 @@ def _today_context(form: EntryForm, saved: Entry | None = None) -> dict[str, Any
         "episode_facts": facts_of(current_episode(current_user, today)),
         "note_phrases": _note_phrases_json(),
         "today": today,
-        "todays_entries": store.entries_between(current_user, today, today)[::-1],
+        "todays_entries": todays_entries,
+        "todays_flags": flags_by_entry(current_user, todays_entries) if todays_entries else {},
+        "done": done,
+        # Named for the cached form fragment to key on (webapp/fragment_cache.py).
+        "carried": getattr(form, "carried", ()),
         "open_detail": request.args.get("detail"),
     }
+
+
+def _recent_entries(today: dt.date) -> list[Entry]:
+    """The entries of the current episode's last stretch, oldest first: what the new
+    form starts with and today's summary both come from them."""
+    return store.entries_between(
+        current_user, shift_day(today, 1 - as_last_time.EPISODE_GAP_DAYS), shift_day(today, 1)
+    )
+
+
+_CARRIED = as_last_time.carried_fields(
+    name for _key, _title, names in DETAIL_GROUPS for name in names
+)
+
+
+def _new_form(day: dt.date, recent: list[Entry]) -> EntryForm:
+    """A fresh form on ``day``: the knee and the steady details as last time in this
+    episode (the form says so), activities most recent first."""
+    form = EntryForm(formdata=None).fill_new(day)
+    diaries = [entry.to_diary() for entry in recent]
+    start = as_last_time.starting_answers(as_last_time.last_of_episode(diaries, _today()), _CARRIED)
+    for name, value in start.items():
+        form[name].data = ("yes" if value else "no") if isinstance(value, bool) else value
+    form.carried = tuple(name for name in start if name != "side")
+    form.activity.choices = list(
+        as_last_time.recent_first(dict(form.activity.choices), diaries).items()
+    )
+    return form
 
 
 @bp.get("/today")
 @login_required
 def today() -> ResponseReturnValue:
     saved = store.get_entry(current_user, request.args.get("saved", ""))
+    recent = _recent_entries(_today())
     # Catching up on several days: the next entry starts on the day just saved.
-    form = EntryForm(formdata=None).fill_new(_next_day_to_log(saved))
+    form = _new_form(_next_day_to_log(saved), recent)
     return render_page_or_fragment(
-        "diary/today.html", "diary/_log.html", **_today_context(form, saved)
+        "diary/today.html",
+        "diary/_log.html",
+        **_today_context(form, saved, recent=recent, adding=bool(request.args.get("add"))),
     )
 
 
@@ -128,9 +176,13 @@ def create_entry() -> ResponseReturnValue:
     if not wants_fragment():
         flash("Saved.", "success")
         return redirect(url_for("diary.today", saved=entry.id), code=303)
-    fresh = EntryForm(formdata=None).fill_new(_next_day_to_log(entry))
+    recent = _recent_entries(_today())
+    fresh = _new_form(_next_day_to_log(entry), recent)
     response = render_page_or_fragment(
-        "diary/today.html", "diary/_log.html", status=201, **_today_context(fresh, entry)
+        "diary/today.html",
+        "diary/_log.html",
+        status=201,
+        **_today_context(fresh, entry, recent=recent),
     )
     return _naming_entry(response, entry.id)
 

@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from webapp.config import DEFAULT_INSTANCE, PROJECT_ROOT, load_config
 from webapp.extensions import compress, csrf, db, htmx, limiter, login_manager, migrate
 from webapp.fragment_cache import init_fragment_cache
+from webapp.page_cache import init_page_cache
 from webapp.request_deadline import BodyDeadline
 from webapp.security import sqlite_files
 from webapp.security.access_log import install_werkzeug_filter
@@ -62,6 +63,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     if app.config["AUTO_MIGRATE"]:
         migrate_embedded_database(app)
+    # Last: its before_request runs after every other one (rate limits, …).
+    init_page_cache(app)
     # Outermost: a slow upload is cut off before anything else runs.
     app.wsgi_app = BodyDeadline(  # type: ignore[method-assign]
         app.wsgi_app, app.config["MAX_CONTENT_LENGTH"], app.config["BODY_DEADLINE_SECONDS"]
@@ -88,11 +91,10 @@ def register_extensions(app: Flask) -> None:
         with app.app_context():
             sqlite_files.tune(db.engine)
 
-    from webapp.models import User
+    from webapp.auth.user_loading import load_user
 
-    @login_manager.user_loader
-    def load_user(session_id: str) -> User | None:
-        return db.session.scalar(db.select(User).filter_by(session_id=session_id))
+    # Checked against the database on every request: see webapp/auth/user_loading.py.
+    login_manager.user_loader(load_user)
 
     @login_manager.unauthorized_handler
     def unauthorized() -> Any:

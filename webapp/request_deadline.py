@@ -107,7 +107,10 @@ class _Watchdog:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, daemon=True, name="deadline")
                 self._thread.start()
-            self._lock.notify()
+            # The watchdog sleeps until the earliest deadline: only a new earliest one
+            # needs to wake it (waking it on every POST cost a thread switch each).
+            if self._due[0][1] == ticket:
+                self._lock.notify()
         try:
             yield
         finally:

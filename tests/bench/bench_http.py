@@ -37,22 +37,52 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# What a phone's offline queue posts: the quick form's answers with a fresh random v4
+# UUID. A day holds at most 50 entries (webapp/diary/store.py ENTRIES_PER_DAY_MAX), so
+# the days walk back from 100 days ago, at most 40 entries each (20 per wrk thread),
+# before the 90 days the other pages read. The first answer that is not 2xx is printed.
 POST_ENTRY_LUA = r"""
--- Each thread gets its own number so every request posts a new entry id.
-local threads = 0
+local threads = {}
+local count = 0
 function setup(thread)
-  threads = threads + 1
-  thread:set("tag", threads)
+  count = count + 1
+  thread:set("tag", count)
+  table.insert(threads, thread)
+end
+function init(args)
+  math.randomseed(os.time() * 100 + tag)
 end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local counter = 0
+local day0 = os.time({year = YEAR, month = MONTH, day = DAY, hour = 12})
+local function uuid4()
+  local function hex(n)
+    local s = ""
+    for _ = 1, n do s = s .. string.format("%x", math.random(0, 15)) end
+    return s
+  end
+  return hex(8) .. "-" .. hex(4) .. "-4" .. hex(3) .. "-" .. string.format("%x", math.random(8, 11))
+    .. hex(3) .. "-" .. hex(12)
+end
 request = function()
   counter = counter + 1
-  local id = string.format("%08x-0000-4000-8000-%012d", counter, tag)
-  local body = '{"id":"' .. id .. '","date":"DAY","pain":4,'
-    .. '"activity":"running","locations":["center"]}'
+  local day = os.date("!%Y-%m-%d", day0 - 86400 * math.floor((counter - 1) / 20))
+  local body = '{"id":"' .. uuid4() .. '","date":"' .. day .. '","pain":4,"side":"left",'
+    .. '"locations":["center"],"activity":"running","timing":"during",'
+    .. '"swelling":"none","warm_up":true,"notes":"Tight after the hills."}'
   return wrk.format(nil, "/api/entries", nil, body)
+end
+response = function(status, headers, body)
+  if status >= 300 and first_error == nil then
+    first_error = status .. " " .. string.sub(body, 1, 300)
+  end
+end
+done = function(summary, latency, requests)
+  for _, thread in ipairs(threads) do
+    local problem = thread:get("first_error")
+    if problem then io.write("first non-2xx answer: " .. problem .. "\n") end
+  end
 end
 """
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -144,6 +174,9 @@ def run_wrk(
         command += ["-s", script]
     cpu_before = server_cpu_seconds(master)
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    for line in output.splitlines():
+        if line.startswith("first non-2xx answer"):
+            print(f"{url}: {line}")
     cpu = server_cpu_seconds(master) - cpu_before
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     count = int(re.search(r"(\d+) requests in", output).group(1))
@@ -185,7 +218,12 @@ def bench_database(label: str, database_url: str, args: argparse.Namespace, tmp:
         today = dt.datetime.now(dt.UTC).date()
         seed_diary(base, cookie, token, args.days, today)
         script = tmp / f"post_entry_{label}.lua"
-        script.write_text(POST_ENTRY_LUA.replace("DAY", (today - dt.timedelta(days=2)).isoformat()))
+        first = today - dt.timedelta(days=100)
+        script.write_text(
+            POST_ENTRY_LUA.replace("YEAR", str(first.year))
+            .replace("MONTH", str(first.month))
+            .replace("DAY", str(first.day))
+        )
         auth = [f"Cookie: {cookie}", "Accept-Encoding: gzip, br"]
         runs = [
             ("GET /healthz (hello world)", f"{base}/healthz", ["Accept-Encoding: gzip, br"], None),

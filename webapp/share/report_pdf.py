@@ -7,6 +7,7 @@ vector (lines and circles), so it prints sharp on paper.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -21,6 +22,7 @@ from fontTools import subset as font_subset
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos
+from fpdf.fonts import SubsetMap, TTFFont
 
 from webapp import labels
 from webapp.diary.chart import build_pain_chart, fitted_start, flag_days_of
@@ -56,6 +58,22 @@ SUBSET_RANGES = (
 SUBSET_VERSION = "1"
 _subset_lock = threading.Lock()
 _subsets: dict[Path, tuple[Path, frozenset[int], frozenset[int]]] = {}
+
+
+_faces: dict[tuple[Path, str], TTFFont] = {}
+_faces_lock = threading.Lock()
+
+
+def _loaded_face(path: Path, style: str) -> TTFFont:
+    """The face parsed once per process: building its width table from the font's
+    tables cost about 10 ms a face per report. Each document takes a copy."""
+    with _faces_lock:
+        face = _faces.get((path, style))
+        if face is None:
+            face = TTFFont(FPDF(), path, f"dejavu{style}", style)
+            face.ttfont.close()
+            _faces[(path, style)] = face
+        return face
 
 
 def _find_font() -> tuple[Path, Path] | None:
@@ -127,6 +145,21 @@ class _ReportPDF(FPDF):
         self.unicode_font = unicode_font
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(auto=True, margin=18)
+
+    def add_loaded_font(self, family: str, style: str, path: Path) -> None:
+        """``add_font`` from a face parsed once per process (see _loaded_face)."""
+        fontkey = f"{family.lower()}{style}"
+        face = copy.copy(_loaded_face(path, style))
+        face.i = len(self.fonts) + 1
+        face.fontkey = fontkey
+        # What one document changes: its own glyph subset, missing glyphs, sizes, and
+        # the fontTools object, which writing the PDF cuts down in place. Opening it
+        # lazily reads only the table directory; the widths and cmap stay shared.
+        face.ttfont = TTFont(path, recalcTimestamp=False, lazy=True)
+        face.missing_glyphs = []
+        face.biggest_size_pt = 0
+        face.subset = SubsetMap(face)
+        self.fonts[fontkey] = face
 
     def text_of(self, text: str) -> str:
         if self.unicode_font:
@@ -291,9 +324,16 @@ def _one_line(pdf: _ReportPDF, text: str, width: float) -> str:
     if pdf.get_string_width(text) <= width:
         return text
     dots = "…" if pdf.unicode_font else "..."
-    while text and pdf.get_string_width(text + dots) > width:
-        text = text[:-1]
-    return text.rstrip(" ;,") + dots
+    # The longest prefix that fits with the dots, found by halving (a width only grows
+    # with more characters): a few measurements instead of one per character cut.
+    fits, too_long = 0, len(text)
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if pdf.get_string_width(text[:middle] + dots) > width:
+            too_long = middle
+        else:
+            fits = middle
+    return text[:fits].rstrip(" ;,") + dots
 
 
 def _facts_grid(writer: _Writer, facts: list[tuple[str, str]], columns: int = 3) -> None:
@@ -680,8 +720,8 @@ def render_report_pdf(
     if fonts:
         text = _text_of_report(summary, entries, findings, patient_name, footer, NOT_A_DIAGNOSIS)
         fonts = _fonts_for(fonts, text)
-        pdf.add_font("DejaVu", "", str(fonts[0]))
-        pdf.add_font("DejaVu", "B", str(fonts[1]))
+        pdf.add_loaded_font("DejaVu", "", fonts[0])
+        pdf.add_loaded_font("DejaVu", "B", fonts[1])
         pdf.set_font("DejaVu", "", 10)
     else:
         pdf.set_font("Helvetica", "", 10)

@@ -152,9 +152,12 @@ def test_pdf_renders_findings_from_a_findings_dict():
     assert "Zoë Müller (self-entered)" in text
     assert "A lump behind the knee — raised 4 and 9 Nov 2026" in text
     assert "Advice given: Have it looked at." in text
-    assert "Popliteal (Baker's) cyst (possible)" in text
-    assert "For: 4 Nov 2026: A lump or fullness behind the knee: Yes" in text
-    assert "Against: 9 Nov 2026: Swelling: None" in text
+    # The fit in the words of the patient's page and the doctor view, the evidence
+    # summarised by answer (the day table below has the dates).
+    assert "Popliteal (Baker's) cyst (fits partly; the most likely of these)" in text
+    assert "(possible)" not in text and "(likely)" not in text
+    assert "For: A lump or fullness behind the knee: yes" in text
+    assert "Against: Swelling: none, once" in text
     assert "Contributing factors: A sudden jump in training." in text
     assert "generated 26 Nov 2026" in text
     assert "ünïcödé ✓" in text

@@ -26,7 +26,8 @@ from fpdf.fonts import SubsetMap, TTFFont
 
 from webapp import labels
 from webapp.diary.chart import build_pain_chart, fitted_start, flag_days_of
-from webapp.share.summary import ReportSummary, evidence_text, format_pain
+from webapp.insights.cards import cause_cards
+from webapp.share.summary import ReportSummary, format_pain
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
 NOT_A_DIAGNOSIS = "Suggested from the patient's log by Fossa, not a diagnosis"
@@ -318,6 +319,11 @@ def _draw_chart(
     pdf.set_text_color(0, 0, 0)
 
 
+def _for_the_doctor(line: str) -> str:
+    """A summary line as the clinician reads it: the notes are the patient's."""
+    return line.replace("read from your notes", "read from the patient's notes")
+
+
 def _one_line(pdf: _ReportPDF, text: str, width: float) -> str:
     """``text`` cut with an ellipsis to fit ``width`` in the current font."""
     text = pdf.text_of(text)
@@ -469,10 +475,13 @@ def _summary_page(
         pdf.set_text_color(0, 0, 0)
         if not causes:
             writer.para("The log does not point to any cause from Fossa's list yet.", size=8.5)
-        for cause in causes:
-            name = str(cause.get("name") or labels.code_name(str(cause.get("code", ""))))
+        # The same fit words and summaries as the patient's /insights and the doctor
+        # view: "likely" only for the leader when there is enough to go on, and the
+        # evidence by answer and count, not one line per day.
+        for card in cause_cards({**findings, "causes": causes}):
             pdf.set_font(pdf.font_family, "B", 8.5)
-            head = f"{name} ({cause.get('confidence', '')})"
+            leading = "; the most likely of these" if card.leading else ""
+            head = f"{card.medical_name} ({card.fit.lower()}{leading})"
             pdf.cell(
                 writer.width,
                 4,
@@ -480,8 +489,8 @@ def _summary_page(
                 new_x=XPos.LMARGIN,
                 new_y="NEXT",
             )
-            fits = [evidence_text(i) for i in (cause.get("evidence_for") or [])[:4]]
-            against = [evidence_text(i) for i in (cause.get("evidence_against") or [])[:2]]
+            fits = [_for_the_doctor(line) for line in card.summary_for[:4]]
+            against = [_for_the_doctor(line) for line in card.summary_against[:2]]
             pdf.set_font(pdf.font_family, "", 7.5)
             for prefix, items in (("For", fits), ("Against", against)):
                 if items:

@@ -321,6 +321,20 @@ def _safety_and_confirm(sit: Situation) -> tuple[list[NextQuestion], list[NextQu
     confirm: list[NextQuestion] = []
     asked: set[tuple[str, str | None, str | None]] = set()  # (screen, entry id, date)
     taken: set[str] = set()  # a field is asked once in one list
+
+    def ask(screen: _Screen, entry: Entry) -> None:
+        key = _key(screen, entry)
+        missing = [f for f in screen.fields if not _answered(sit, entry, f, screen.scope)]
+        missing = [f for f in missing if f not in taken]
+        if key in asked or not missing:
+            return
+        asked.add(key)
+        taken.update(missing)
+        # A note may have spoken of a field already answered, or of an episode fact:
+        # then it is the screen's own question, and it goes with the other safety ones.
+        question = _screen_question(sit, screen, entry, missing)
+        (confirm if question.kind == "confirm_note" else safety).append(question)
+
     # A flag that a note raised: ask about the very entry whose note raised it.
     for flag in sit.red_flags:
         if flag.code in sit.answered_flags:
@@ -339,19 +353,8 @@ def _safety_and_confirm(sit: Situation) -> tuple[list[NextQuestion], list[NextQu
             )
             if screen is None or entry is None:
                 continue
-            if not _worth_asking(sit, screen):
-                continue
-            key = _key(screen, entry)
-            missing = [f for f in screen.fields if not _answered(sit, entry, f, screen.scope)]
-            missing = [f for f in missing if f not in taken]
-            if key in asked or not missing:
-                continue
-            asked.add(key)
-            taken.update(missing)
-            # The note may have spoken of a field already answered, or of an episode
-            # fact: then it is the screen's own question, and it goes with the others.
-            question = _screen_question(sit, screen, entry, missing)
-            (confirm if question.kind == "confirm_note" else safety).append(question)
+            if _worth_asking(sit, screen):
+                ask(screen, entry)
     for screen in _SCREENS:
         if screen.flag in sit.answered_flags or not _worth_asking(sit, screen):
             continue
@@ -372,17 +375,8 @@ def _safety_and_confirm(sit: Situation) -> tuple[list[NextQuestion], list[NextQu
                 break
         if target is None and screen.unanswered_in_episode:
             target = _never_answered_target(sit, screen, first)
-        if target is None:
-            continue
-        key = _key(screen, target)
-        missing = [f for f in screen.fields if not _answered(sit, target, f, screen.scope)]
-        missing = [f for f in missing if f not in taken]
-        if key in asked or not missing:
-            continue
-        asked.add(key)
-        taken.update(missing)
-        question = _screen_question(sit, screen, target, missing)
-        (confirm if question.kind == "confirm_note" else safety).append(question)
+        if target is not None:
+            ask(screen, target)
     by_urgency = lambda q: -_URGENCY_RANK[q.urgency or "self_care"]  # noqa: E731
     return sorted(safety, key=by_urgency), sorted(confirm, key=by_urgency)
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from webapp.mail.sender import wait_for_outgoing
+
 
 class Inbox:
     """What the server received: one parsed message per DATA."""
@@ -54,6 +56,10 @@ def smtp_server() -> Iterator[tuple[Inbox, str]]:
     try:
         yield inbox, f"smtp://127.0.0.1:{port}"
     finally:
+        # A test may end while a mail it caused is still being sent (a password set
+        # without reading the notice): stopping the server under it left an unclosed
+        # socket that failed the next test.
+        wait_for_outgoing()
         controller.stop()
 
 

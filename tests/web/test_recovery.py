@@ -237,3 +237,15 @@ def test_a_locked_account_owner_gets_in_through_recovery(database_uri, tmp_path)
             assert AuthActions(later).login(password=NEW_PASSWORD).status_code == 302
         finally:
             empty_tables(app)
+
+
+def test_mail_being_sent_can_be_waited_for(mail_app):
+    """What lets a test's mail server (or a stopping process) finish the sends first."""
+    from tests.support import create_user
+    from webapp.mail.sender import wait_for_outgoing
+
+    app, inbox = mail_app
+    create_user(app)
+    _ask_for_link(app.test_client(), "runner@example.com")
+    assert wait_for_outgoing(timeout=10)
+    assert inbox.messages.qsize() == 1  # sent, not still on its way

@@ -82,7 +82,31 @@ def send_mail(to: str, subject: str, template: str, **context: Any) -> None:
         return
     settings = parse_mail_url(url, current_app.config.get("MAIL_TLS_VERIFY", True))
     thread = threading.Thread(target=_send_smtp, args=(settings, message), daemon=True)
+    with _outgoing_lock:
+        _outgoing.add(thread)
     thread.start()
+
+
+# The sends still under way, so that whoever stops the process (or a test's mail
+# server) can let them finish first instead of cutting a message off mid-connection.
+_outgoing: set[threading.Thread] = set()
+_outgoing_lock = threading.Lock()
+
+
+def wait_for_outgoing(timeout: float = SMTP_TIMEOUT) -> bool:
+    """Wait until every mail being sent has been sent or has failed; False if some
+    were still going when ``timeout`` seconds had passed."""
+    deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=timeout)
+    while True:
+        with _outgoing_lock:
+            _outgoing.difference_update([t for t in _outgoing if not t.is_alive()])
+            pending = list(_outgoing)
+        if not pending:
+            return True
+        left = (deadline - dt.datetime.now(dt.UTC)).total_seconds()
+        if left <= 0:
+            return False
+        pending[0].join(left)
 
 
 def _write_to_instance(message: EmailMessage, folder: Path) -> Path:

@@ -11,6 +11,7 @@ redirect on demand.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import os
 import threading
@@ -28,7 +29,12 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from flask import Flask
 from py_vapid import Vapid02
+
+from tests.support import create_user
+from webapp.extensions import db
+from webapp.models import PushSubscription, ReminderSettings, User
 
 
 def b64url(data: bytes) -> str:
@@ -265,3 +271,32 @@ def reminders_app(database_uri: str, instance_path: Path, receiver: PushReceiver
     app = make_app(database_uri, instance_path, **reminders_overrides(receiver))
     yield app
     empty_tables(app)
+
+
+def set_up_person(
+    app: Flask, receiver: PushReceiver, email: str, zone: str = "Europe/Berlin", **settings: Any
+) -> tuple[User, dict]:
+    """A person with reminders on and one subscribed device, stored directly."""
+    user = create_user(app, email=email)
+    subscription = receiver.subscription()
+    with app.app_context():
+        db.session.get(User, user.id).timezone = zone
+        db.session.add(
+            ReminderSettings(
+                user_id=user.id,
+                enabled=True,
+                local_time=dt.time.fromisoformat(settings.get("time", "20:00")),
+                days_mask=settings.get("days_mask", 127),
+                skip_if_logged=settings.get("skip_if_logged", True),
+            )
+        )
+        db.session.add(
+            PushSubscription(
+                user_id=user.id,
+                endpoint=subscription["endpoint"],
+                p256dh=subscription["keys"]["p256dh"],
+                auth=subscription["keys"]["auth"],
+            )
+        )
+        db.session.commit()
+    return user, subscription

@@ -23,6 +23,7 @@ from tests.web.reminders_support import (
     reminders_app,
     reminders_overrides,
     running_receiver,
+    set_up_person,
 )
 from webapp.extensions import db
 from webapp.models import PushSubscription, ReminderSettings, User
@@ -75,35 +76,6 @@ def subscribe(client: FlaskClient, auth: AuthActions, subscription: dict, **head
     return client.post(
         "/api/push/subscriptions", json=subscription, headers={**auth.headers, **headers}
     )
-
-
-def set_up_person(
-    app: Flask, receiver: PushReceiver, email: str, zone: str = "Europe/Berlin", **settings: Any
-) -> tuple[User, dict]:
-    """A person with reminders on and one subscribed device, stored directly."""
-    user = create_user(app, email=email)
-    subscription = receiver.subscription()
-    with app.app_context():
-        db.session.get(User, user.id).timezone = zone
-        db.session.add(
-            ReminderSettings(
-                user_id=user.id,
-                enabled=True,
-                local_time=dt.time.fromisoformat(settings.get("time", "20:00")),
-                days_mask=settings.get("days_mask", 127),
-                skip_if_logged=settings.get("skip_if_logged", True),
-            )
-        )
-        db.session.add(
-            PushSubscription(
-                user_id=user.id,
-                endpoint=subscription["endpoint"],
-                p256dh=subscription["keys"]["p256dh"],
-                auth=subscription["keys"]["auth"],
-            )
-        )
-        db.session.commit()
-    return user, subscription
 
 
 def run_send_due(app: Flask, now: dt.datetime) -> Any:

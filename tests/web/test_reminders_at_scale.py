@@ -28,6 +28,7 @@ from tests.web.reminders_support import (
     reminders_app,
     reminders_overrides,
     running_receiver,
+    set_up_person,
 )
 from webapp.extensions import db
 from webapp.models import PushSubscription, ReminderSettings, User
@@ -78,25 +79,7 @@ def put(client: FlaskClient, auth: AuthActions, **changes: Any) -> None:
 def person(
     app: Flask, receiver: PushReceiver, email: str, zone: str = "UTC", time_of_day: str = "00:00"
 ) -> tuple[User, dict]:
-    user = create_user(app, email=email)
-    subscription = receiver.subscription()
-    with app.app_context():
-        db.session.get(User, user.id).timezone = zone
-        db.session.add(
-            ReminderSettings(
-                user_id=user.id, enabled=True, local_time=dt.time.fromisoformat(time_of_day)
-            )
-        )
-        db.session.add(
-            PushSubscription(
-                user_id=user.id,
-                endpoint=subscription["endpoint"],
-                p256dh=subscription["keys"]["p256dh"],
-                auth=subscription["keys"]["auth"],
-            )
-        )
-        db.session.commit()
-    return user, subscription
+    return set_up_person(app, receiver, email, zone=zone, time=time_of_day)
 
 
 # -- next_due_at follows settings, timezone and DST --------------------------------------

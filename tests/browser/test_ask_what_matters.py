@@ -6,6 +6,7 @@ question answered with one tap after saving."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,11 +37,21 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
-def in_viewport(locator: Any) -> None:
+def in_viewport(locator: Any, seconds: float = 3.0) -> None:
+    """The top of ``locator`` (its first 120 px) comes into the phone's screen.
+
+    Polled, not read once: htmx scrolls to a swapped-in element (``show:top``) when
+    the swap settles, 20 ms after the new content is in the page, and a box read in
+    between is wherever the old scroll position left it."""
     expect(locator).to_be_visible()
-    box = locator.bounding_box()
-    assert box is not None
-    assert box["y"] >= 0 and box["y"] + min(box["height"], 120) <= PHONE["height"], box
+    deadline = time.monotonic() + seconds
+    while True:
+        box = locator.bounding_box()
+        shown = box is not None and 0 <= box["y"] <= PHONE["height"] - min(box["height"], 120)
+        if shown or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert shown, box
 
 
 def pain(page: Any, value: int) -> None:

@@ -304,13 +304,44 @@ def test_pdf_fonts_are_cut_once_and_the_full_face_is_used_for_rarer_scripts():
     rare = render("Անի Zoë")
     assert "Zoë Müller" in pdf_text(common)
     assert "Անի Zoë" in pdf_text(rare)
+    assert "Ελένη Zoë" in pdf_text(render("Ελένη Zoë"))
     regular, bold = report_pdf._find_font()
-    cut, cover, full_cover = report_pdf._subset_of(regular)
-    assert cut.stat().st_size < regular.stat().st_size / 2
-    assert ord("ë") in cover and ord("✓") in cover and ord("Ա") not in cover
+    everyday, small_cover, _ = report_pdf._subset_of(regular, "everyday")
+    wide, cover, full_cover = report_pdf._subset_of(regular, "wide")
+    assert everyday.stat().st_size < wide.stat().st_size / 3
+    assert wide.stat().st_size < regular.stat().st_size / 2
+    assert ord("ë") in small_cover and ord("✓") in small_cover and ord("Ω") not in small_cover
+    assert ord("Ω") in cover and ord("Ա") not in cover
     assert ord("Ա") in full_cover
-    assert report_pdf._fonts_for((regular, bold), "Zoë ✓")[0] == cut
+    # The smallest face that holds the text: everyday, then wide, then DejaVu whole.
+    assert report_pdf._fonts_for((regular, bold), "Zoë ✓ – “fine”")[0] == everyday
+    assert report_pdf._fonts_for((regular, bold), "Zoë Ωμέγα")[0] == wide
     assert report_pdf._fonts_for((regular, bold), "Անի")[0] == regular
-    # A character no DejaVu face has does not force the slow path either.
-    assert report_pdf._fonts_for((regular, bold), "Zoë \U0001f9b5")[0] == cut
-    assert len(report_pdf._subsets) >= 2
+    # A character no DejaVu face has does not force a bigger face either.
+    assert report_pdf._fonts_for((regular, bold), "Zoë \U0001f9b5")[0] == everyday
+    assert len(report_pdf._subsets) >= 4
+
+
+def test_pdf_paragraphs_wrap_within_their_width_from_where_they_start():
+    if report_pdf._find_font() is None:
+        pytest.skip("DejaVu is not installed here")
+    pdf = report_pdf._ReportPDF("a4", "footer", unicode_font=True)
+    regular, bold = report_pdf._find_font()
+    pdf.add_loaded_font("DejaVu", "", regular)
+    pdf.add_loaded_font("DejaVu", "B", bold)
+    pdf.set_font("DejaVu", "", 9)
+    pdf.add_page()
+    writer = report_pdf._Writer(pdf)
+    words = "Tight after the long downhill run, eased with a walk; stairs fine. " * 6
+    top = pdf.get_y()
+    pdf.set_x(pdf.l_margin + 10)
+    writer.wrap(60, 4, words + "\nA line of its own.")
+    lines = int(round((pdf.get_y() - top) / 4))
+    inner = 60 - 2 * pdf.c_margin
+    wrapped = report_pdf._Wrapper(pdf).lines(words, inner)
+    assert len(wrapped) > 5
+    assert all(pdf.get_string_width(line) <= inner for line in wrapped)
+    assert lines == len(wrapped) + 1  # the newline starts a line of its own
+    assert pdf.get_x() == pdf.l_margin  # like multi_cell(new_x=LMARGIN)
+    text = pdf_text(bytes(pdf.output()))
+    assert "A line of its own." in text and "stairs fine." in text

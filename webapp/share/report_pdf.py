@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fontTools import subset as font_subset
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.enums import XPos
+from fpdf.enums import XPos, YPos
 from fpdf.fonts import SubsetMap, TTFFont
 
 from webapp import labels
@@ -45,20 +45,36 @@ LIGHT = (225, 225, 225)
 RED = (170, 30, 30)
 
 
-# Parsing DejaVu whole (about 6,000 glyphs a face) took a third of a report's time.
-# Once per process (and file), each face is cut down to the scripts a diary is
-# written in, without the layout tables fpdf does not use; a report whose text
-# needs another glyph DejaVu has falls back to the full faces, so nothing is lost.
-SUBSET_RANGES = (
+# Parsing DejaVu whole (about 6,000 glyphs a face) took a third of a report's time,
+# and writing the PDF parses the face again to cut it to the glyphs drawn: the bigger
+# the face, the slower. So each face is cut, once per process (and file), to two
+# sizes without the layout tables fpdf does not use: the everyday one (Latin-1 and
+# the punctuation and symbols reports draw, about 300 glyphs) and a wide one (the
+# scripts a diary is written in). A report takes the smallest that holds all its
+# text; one that needs a glyph only DejaVu's full faces have uses those, so nothing
+# is lost.
+EVERYDAY_RANGES = (
+    (0x0020, 0x007E),  # ASCII
+    (0x00A0, 0x017F),  # Latin-1, Latin Extended-A
+    (0x2010, 0x2044),  # dashes, quotes, bullets, ellipsis, primes, fraction slash
+    (0x20AC, 0x20AC),  # euro
+    (0x2190, 0x2195),  # arrows
+    (0x2212, 0x2212),  # minus
+    (0x2264, 0x2265),  # less- and greater-than-or-equal
+    (0x25A0, 0x25CF),  # squares, triangles, circles
+    (0x2713, 0x2717),  # ticks and crosses
+)
+WIDE_RANGES = (
     (0x0020, 0x036F),  # Latin, Latin-1, Latin Extended A/B, IPA, modifiers, combining marks
     (0x0370, 0x04FF),  # Greek, Cyrillic
     (0x1E00, 0x1EFF),  # Latin Extended Additional
     (0x2000, 0x22FF),  # punctuation, super/subscripts, currency, letterlike, arrows, maths
     (0x25A0, 0x27BF),  # geometric shapes, miscellaneous symbols, dingbats
 )
-SUBSET_VERSION = "1"
+SUBSET_SIZES = {"everyday": EVERYDAY_RANGES, "wide": WIDE_RANGES}
+SUBSET_VERSION = "2"
 _subset_lock = threading.Lock()
-_subsets: dict[Path, tuple[Path, frozenset[int], frozenset[int]]] = {}
+_subsets: dict[tuple[Path, str], tuple[Path, frozenset[int], frozenset[int]]] = {}
 
 
 _faces: dict[tuple[Path, str], TTFFont] = {}
@@ -85,22 +101,23 @@ def _find_font() -> tuple[Path, Path] | None:
     return None
 
 
-def _subset_of(font: Path) -> tuple[Path, frozenset[int], frozenset[int]]:
+def _subset_of(font: Path, size: str = "wide") -> tuple[Path, frozenset[int], frozenset[int]]:
     """(the cut-down face's file, the code points it covers, those the full face covers).
 
-    Made once per process; the file is keyed by the source's identity, written
-    atomically under the temp folder, so workers and restarts share it.
+    ``size`` is a key of SUBSET_SIZES. Made once per process; the file is keyed by the
+    source's identity, written atomically under the temp folder, so workers and
+    restarts share it.
     """
     with _subset_lock:
-        if font in _subsets:
-            return _subsets[font]
+        if (font, size) in _subsets:
+            return _subsets[(font, size)]
         stat = font.stat()
-        key = f"{font}:{stat.st_size}:{stat.st_mtime_ns}:{SUBSET_VERSION}"
-        name = f"fossa-{font.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.ttf"
+        key = f"{font}:{stat.st_size}:{stat.st_mtime_ns}:{size}:{SUBSET_VERSION}"
+        name = f"fossa-{font.stem}-{size}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.ttf"
         target = Path(tempfile.gettempdir()) / name
         with TTFont(font, lazy=True) as full:
             full_cover = frozenset(full.getBestCmap())
-        wanted = [c for low, high in SUBSET_RANGES for c in range(low, high + 1)]
+        wanted = [c for low, high in SUBSET_SIZES[size] for c in range(low, high + 1)]
         if not target.exists():
             options = font_subset.Options()
             options.layout_features = []
@@ -118,17 +135,22 @@ def _subset_of(font: Path) -> tuple[Path, frozenset[int], frozenset[int]]:
             os.replace(temporary, target)
         with TTFont(target, lazy=True) as cut:
             cover = frozenset(cut.getBestCmap())
-        _subsets[font] = (target, cover, full_cover)
-        return _subsets[font]
+        _subsets[(font, size)] = (target, cover, full_cover)
+        return _subsets[(font, size)]
 
 
 def _fonts_for(fonts: tuple[Path, Path], text: str) -> tuple[Path, Path]:
-    """The cut-down faces when they hold every character of ``text`` DejaVu has."""
+    """The smallest cut-down faces that hold every character of ``text`` DejaVu has."""
+    needed = {ord(c) for c in set(text)}
     chosen = []
     for font in fonts:
-        cut, cover, full_cover = _subset_of(font)
-        needed = {ord(c) for c in set(text)}
-        chosen.append(font if (needed - cover) & full_cover else cut)
+        face = font
+        for size in SUBSET_SIZES:
+            cut, cover, full_cover = _subset_of(font, size)
+            if not (needed - cover) & full_cover:
+                face = cut
+                break
+        chosen.append(face)
     return chosen[0], chosen[1]
 
 
@@ -195,10 +217,28 @@ class _Writer:
 
     def __init__(self, pdf: _ReportPDF) -> None:
         self.pdf = pdf
+        self._wrappers: dict[tuple[str, str, float], _Wrapper] = {}
 
     @property
     def width(self) -> float:
         return self.pdf.w - self.pdf.l_margin - self.pdf.r_margin
+
+    def wrap(self, width: float, line_height: float, text: str) -> None:
+        """``multi_cell(width, line_height, text, new_x=LMARGIN)``, left-aligned, from
+        where the cursor is, in the current font: fpdf's line breaking measures every
+        character one by one, which was a fifth of page 1; this measures each word
+        once per font (_Wrapper)."""
+        pdf = self.pdf
+        key = (pdf.font_family, pdf.font_style, pdf.font_size_pt)
+        wrapper = self._wrappers.get(key)
+        if wrapper is None:
+            wrapper = self._wrappers[key] = _Wrapper(pdf)
+        left = pdf.get_x()
+        inner = width - 2 * pdf.c_margin
+        for part in pdf.text_of(text).split("\n"):
+            for line in wrapper.lines(part, inner):
+                pdf.set_x(left)
+                pdf.cell(width, line_height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def heading(self, text: str, size: float = 12, colour: tuple[int, int, int] = TEAL) -> None:
         pdf = self.pdf
@@ -207,7 +247,7 @@ class _Writer:
         pdf.ln(2)
         pdf.set_font(pdf.font_family, "B", size)
         pdf.set_text_color(*colour)
-        pdf.multi_cell(self.width, size * 0.5, pdf.text_of(text), new_x=XPos.LMARGIN, align="L")
+        self.wrap(self.width, size * 0.5, text)
         pdf.set_text_color(0, 0, 0)
         pdf.ln(1)
 
@@ -215,16 +255,14 @@ class _Writer:
         pdf = self.pdf
         pdf.set_font(pdf.font_family, "B" if bold else "", size)
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(
-            self.width - indent, size * 0.5, pdf.text_of(text), new_x=XPos.LMARGIN, align="L"
-        )
+        self.wrap(self.width - indent, size * 0.5, text)
 
     def fact(self, name: str, value: str) -> None:
         pdf = self.pdf
         pdf.set_font(pdf.font_family, "B", 9.5)
         pdf.cell(48, 5.2, pdf.text_of(name))
         pdf.set_font(pdf.font_family, "", 9.5)
-        pdf.multi_cell(self.width - 48, 5.2, pdf.text_of(value), new_x=XPos.LMARGIN, align="L")
+        self.wrap(self.width - 48, 5.2, value)
 
     def bullet(self, text: str, indent: float = 3, size: float = 9) -> None:
         self.para("• " + text if self.pdf.unicode_font else "- " + text, size=size, indent=indent)
@@ -315,7 +353,7 @@ def _draw_chart(
         "gaps: nothing logged. Squares under the line: exercise days, circles: rest days; "
         "red triangles: days a red flag was raised."
     )
-    pdf.multi_cell(writer.width, 3.2, pdf.text_of(legend), new_x=XPos.LMARGIN)
+    writer.wrap(writer.width, 3.2, legend)
     pdf.set_text_color(0, 0, 0)
 
 
@@ -425,9 +463,7 @@ def _summary_page(
     ]
     _facts_grid(writer, facts)
     pdf.set_font(pdf.font_family, "", 8)
-    pdf.multi_cell(
-        writer.width, 3.8, pdf.text_of(f"Side: {summary.knee_text()}"), new_x=XPos.LMARGIN
-    )
+    writer.wrap(writer.width, 3.8, f"Side: {summary.knee_text()}")
 
     red_flags = (findings or {}).get("red_flags") or []
     flag_days = flag_days_of(red_flags)
@@ -508,12 +544,7 @@ def _summary_page(
             pdf.set_font(pdf.font_family, "", 8)
             names = labels.join_words(str(f.get("name") or f.get("code")) for f in factors)
             pdf.ln(1)
-            pdf.multi_cell(
-                writer.width,
-                3.8,
-                pdf.text_of(f"Contributing factors: {names}."),
-                new_x=XPos.LMARGIN,
-            )
+            writer.wrap(writer.width, 3.8, f"Contributing factors: {names}.")
 
     painful = [a for a in summary.activities if a.painful]
     pdf.set_font(pdf.font_family, "", 8)
@@ -528,7 +559,7 @@ def _summary_page(
         text += ". Brought on by: " + ", ".join(
             f"{label} ({n}×)" for label, n in summary.provoked_by
         )
-    pdf.multi_cell(writer.width, 3.8, pdf.text_of(text), new_x=XPos.LMARGIN)
+    writer.wrap(writer.width, 3.8, text)
 
     _day_table(writer, entries)
     pdf.set_auto_page_break(auto=True, margin=18)

@@ -37,3 +37,11 @@ logger_class = "webapp.security.access_log.MaskingGunicornLogger"
 # No control socket: one fixed path under $HOME would be shared by every gunicorn
 # of the machine (benchmarks, tests); `gunicornc` is not part of Fossa's operations.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Warm each worker before it accepts connections (webapp/warm_up.py): its first
+    requests would otherwise queue behind template compiling and first-use work."""
+    from webapp.warm_up import warm_up
+
+    warm_up(worker.wsgi)

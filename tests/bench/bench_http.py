@@ -191,8 +191,14 @@ def run_wrk(
 
 
 def reset_postgres(url: str) -> None:
+    """Empty the bench database, creating it first on a machine that lacks it."""
     import psycopg
 
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as server:
+        if not server.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            server.execute(f'CREATE DATABASE "{name}"')
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("DROP SCHEMA public CASCADE")
         connection.execute("CREATE SCHEMA public")

@@ -65,6 +65,13 @@ def _note_phrases_json() -> Markup:
     return htmlsafe_json_dumps(client_note_phrases(NOTES_LANGUAGE))
 
 
+def warm_up() -> None:
+    """Build what /today embeds before a worker's first request (webapp/warm_up.py)."""
+    _live_rules_json()
+    _safety_screens_json()
+    _note_phrases_json()
+
+
 def _today() -> dt.date:
     return store.local_today(current_user)
 

@@ -156,6 +156,9 @@ def test_push_reminder_shows_and_its_actions_work(
     worker = wait_for(page, lambda: context.service_workers)[0]
     assert worker.evaluate(CLICK, [None]) == 1
     page.wait_for_url(f"{base}/today")
+    # The tapped reminder closes. Wait for that before the next one: a list read while
+    # it is closing still has it, and the next tap would find none.
+    assert wait_for(page, lambda: not page.evaluate(NOTIFICATIONS))
 
     # "No pain today": a pain-0 entry for the reminder's day, through the offline queue.
     deliver(message)

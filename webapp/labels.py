@@ -223,6 +223,15 @@ _NOTABLE_SIGNS: dict[str, tuple[bool, str]] = {
 }
 
 
+def places_in_short(value: Any) -> str:
+    """Where behind the knee in a word a place ("Inner, calf"), for a one-line cell."""
+    if not value:
+        return ""
+    items = [value] if isinstance(value, str) else list(value)
+    short = [diary_format.LOCATIONS_SHORT.get(v) or humanize(str(v)) for v in items]
+    return ", ".join(short[:1] + [word.lower() for word in short[1:]])
+
+
 def notable_signs(entry: Any) -> list[str]:
     """The entry's notable yes/no answers, in a few words each ("numbness", "calf red")."""
     return [

@@ -345,3 +345,34 @@ def test_pdf_paragraphs_wrap_within_their_width_from_where_they_start():
     assert pdf.get_x() == pdf.l_margin  # like multi_cell(new_x=LMARGIN)
     text = pdf_text(bytes(pdf.output()))
     assert "A line of its own." in text and "stairs fine." in text
+
+
+def test_page_one_names_each_place_in_a_word_so_the_line_is_not_cut():
+    from webapp import labels
+
+    assert labels.places_in_short(["inner", "calf"]) == "Inner, calf"
+    assert labels.places_in_short("center") == "Centre"
+    assert labels.places_in_short(None) == ""
+    # Every place has its word: the knee map shows the same ones.
+    assert set(diary_format.LOCATIONS_SHORT) == set(diary_format.LOCATIONS)
+    if report_pdf._find_font() is None:
+        pytest.skip("DejaVu is not installed here")
+    entries = [
+        {
+            "id": str(uuid.uuid4()),
+            "date": "2026-11-10",
+            "pain": 3,
+            "side": "left",
+            "locations": ["inner", "calf", "thigh"],
+            "activity": "downhill_running",
+        },
+    ]
+    period = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 10))
+    data = report_pdf.render_report_pdf(
+        summary=summarise(entries, period),
+        entries=entries,
+        findings=FINDINGS,
+        generated_at=GENERATED,
+    )
+    page_one = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "Inner, calf, thigh" in page_one

@@ -27,6 +27,14 @@ LOCATIONS = {
     "calf": "Down into the calf",
     "thigh": "Lower back of the thigh",
 }
+# The same places in a word each: the knee map's labels and one-line table cells.
+LOCATIONS_SHORT = {
+    "center": "Centre",
+    "inner": "Inner",
+    "outer": "Outer",
+    "calf": "Calf",
+    "thigh": "Thigh",
+}
 ACTIVITIES = {
     "running": "Running",
     "downhill_running": "Downhill running",

@@ -605,7 +605,7 @@ def _day_table(writer: _Writer, entries: list[dict[str, Any]]) -> None:
                 str(entry["pain"]),
                 labels.answer("side", entry.get("side")),
                 labels.answer("activity", entry.get("activity")),
-                labels.answer("locations", entry.get("locations")),
+                labels.places_in_short(entry.get("locations")),
                 labels.answer("swelling", entry.get("swelling")),
                 labels.answer("timing", entry.get("timing")),
                 ", ".join(labels.notable_signs(entry)),

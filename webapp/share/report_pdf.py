@@ -530,15 +530,10 @@ def _summary_page(
             pdf.set_font(pdf.font_family, "", 7.5)
             for prefix, items in (("For", fits), ("Against", against)):
                 if items:
+                    # Wrapped, never cut: the doctor reads every reason (the recent
+                    # entries below take the room that is left).
                     pdf.set_x(pdf.l_margin + 3)
-                    text = f"{prefix}: " + "; ".join(items)
-                    pdf.cell(
-                        writer.width - 3,
-                        3.5,
-                        _one_line(pdf, text, writer.width - 3),
-                        new_x=XPos.LMARGIN,
-                        new_y="NEXT",
-                    )
+                    writer.wrap(writer.width - 3, 3.5, f"{prefix}: " + "; ".join(items))
         factors = findings.get("factors") or []
         if factors:
             pdf.set_font(pdf.font_family, "", 8)
@@ -566,7 +561,7 @@ def _summary_page(
 
 
 DAY_HEADINGS = ("Date", "Pain", "Knee", "Activity", "Where", "Swelling", "When", "Signs recorded")
-DAY_FRACTIONS = (12, 5, 6, 14, 25, 9, 13, 24)
+DAY_FRACTIONS = (12, 5, 6, 14, 15, 9, 13, 34)
 
 
 def _day_table(writer: _Writer, entries: list[dict[str, Any]]) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.auth.user_loading import load_user
 from webapp.diary import routes as diary_routes
@@ -45,5 +46,11 @@ def warm_up(app: Flask) -> None:
     diary_routes.warm_up()
     check_timezone("UTC")
     with app.app_context():
-        load_user(_NOBODY)
-        db.session.remove()
+        try:
+            load_user(_NOBODY)
+        except SQLAlchemyError:
+            # A database that is down must not stop the worker from booting (it serves
+            # /healthz and recovers when the database is back): the query warms later.
+            app.logger.warning("warm-up: the database did not answer", exc_info=True)
+        finally:
+            db.session.remove()

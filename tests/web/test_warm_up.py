@@ -46,3 +46,19 @@ def test_gunicorn_warms_each_worker_before_it_serves(app: Flask, monkeypatch):
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     settings["post_worker_init"](SimpleNamespace(wsgi=app))
     assert warmed == [app]
+
+
+def test_a_database_that_is_down_does_not_stop_a_worker_from_booting(tmp_path):
+    from webapp import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": "postgresql://nobody@127.0.0.1:1/none",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "AUTO_MIGRATE": False,
+        }
+    )
+    warm_up(app)  # logs a warning, raises nothing
+    assert "base.html" in {name for (_loader, name) in app.jinja_env.cache}

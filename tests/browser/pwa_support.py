@@ -7,6 +7,7 @@ import threading
 import time
 from typing import Any
 
+import pytest
 from flask import Flask, request
 
 from tests.browser.conftest import CHROMIUM_ARGS, PHONE, LiveServer
@@ -15,6 +16,14 @@ __all__ = ["CHROMIUM_ARGS", "PHONE"]
 
 # Pages a person opens and expects to open again offline.
 OFFLINE_PATHS = ["/today", "/diary", "/insights"]
+
+
+# Playwright's offline emulation reaches a service worker late at times (upstream
+# microsoft/playwright#2311): seen here as a worker's /api/csrf-token reaching the
+# server after context.set_offline(True), and as the first page of a restarted
+# browser fetched from the network. Those tests run once more after a failure, and
+# the run's summary counts the rerun; a test that fails twice fails the run.
+OFFLINE_EMULATION = pytest.mark.flaky(reruns=1, reruns_delay=1)
 
 
 class CountingServer(LiveServer):

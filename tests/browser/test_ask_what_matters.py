@@ -17,7 +17,12 @@ from playwright.sync_api import expect
 
 from tests.browser.actions import register, serious_violations
 from tests.browser.conftest import PHONE
-from tests.browser.pwa_support import CountingServer, wait_until_cached, wait_until_controlled
+from tests.browser.pwa_support import (
+    OFFLINE_EMULATION,
+    CountingServer,
+    wait_until_cached,
+    wait_until_controlled,
+)
 
 CALF = "safety:dvt_calf_signs"
 SHOTS = Path(os.environ.get("FOSSA_SCREENSHOTS", "test-output/screenshots"))
@@ -131,6 +136,7 @@ def test_tapping_the_calf_asks_inline_and_two_signs_interrupt_before_saving(page
     expect(page.locator("[data-live-flags]")).to_contain_text("Seek emergency care now")
 
 
+@OFFLINE_EMULATION
 def test_the_calf_question_and_the_interrupt_work_with_the_network_cut(browser, server, tmp_path):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()

@@ -31,6 +31,7 @@ from flask import Flask
 
 from tests.browser.actions import PASSWORD, register
 from tests.browser.pwa_support import (
+    OFFLINE_EMULATION,
     CountingServer,
     first_page,
     poll,
@@ -39,6 +40,8 @@ from tests.browser.pwa_support import (
 )
 from webapp.extensions import db
 from webapp.models import Entry
+
+pytestmark = OFFLINE_EMULATION
 
 EMAIL = "walker@example.com"
 TABS = ("Today", "Diary", "Insights", "More")

@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 from tests.browser.actions import PASSWORD, register, serious_violations
 from tests.browser.pwa_support import (
     CHROMIUM_ARGS,
+    OFFLINE_EMULATION,
     OFFLINE_PATHS,
     PHONE,
     CountingServer,
@@ -32,6 +33,8 @@ from tests.browser.pwa_support import (
     wait_until_controlled,
 )
 from tests.support import count_entries
+
+pytestmark = OFFLINE_EMULATION
 
 IOS_SAFARI = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "

@@ -12,9 +12,11 @@ from flask import Flask
 from playwright.sync_api import expect
 
 from tests.browser.profile_support import log_in, save_entry, signed_up
-from tests.browser.pwa_support import first_page, poll, queued
+from tests.browser.pwa_support import OFFLINE_EMULATION, first_page, poll, queued
 from webapp.extensions import db
 from webapp.models import Entry
+
+pytestmark = OFFLINE_EMULATION
 
 
 def notes_on_server(app: Flask) -> list[str]:

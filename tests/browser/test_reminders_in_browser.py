@@ -141,7 +141,14 @@ def test_push_reminder_shows_and_its_actions_work(
             "ServiceWorker.deliverPushMessage",
             {"origin": base, "registrationId": registrations[0], "data": json.dumps(payload)},
         )
-        return wait_for(page, lambda: page.evaluate(NOTIFICATIONS))
+
+        # Handled once its own notification shows: a list read sooner may still hold
+        # the one before it, and the push would then land after the next step.
+        def shown_now() -> list[dict]:
+            shown = page.evaluate(NOTIFICATIONS)
+            return shown if any(n["body"] == payload["body"] for n in shown) else []
+
+        return wait_for(page, shown_now)
 
     shown = deliver(message)
     assert [(n["title"], n["body"], n["tag"]) for n in shown] == [
@@ -156,8 +163,7 @@ def test_push_reminder_shows_and_its_actions_work(
     worker = wait_for(page, lambda: context.service_workers)[0]
     assert worker.evaluate(CLICK, [None]) == 1
     page.wait_for_url(f"{base}/today")
-    # The tapped reminder closes. Wait for that before the next one: a list read while
-    # it is closing still has it, and the next tap would find none.
+    # The tapped reminder closes; wait for that before the next one arrives.
     assert wait_for(page, lambda: not page.evaluate(NOTIFICATIONS))
 
     # "No pain today": a pain-0 entry for the reminder's day, through the offline queue.

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from tests.browser.actions import register, serious_violations
 from tests.browser.conftest import PHONE
 from tests.browser.profile_support import save_entry, signed_up
-from tests.browser.pwa_support import queued
+from tests.browser.pwa_support import OFFLINE_EMULATION, queued
 from tests.support import make_entry
 from webapp.extensions import db
 from webapp.models import Entry, User
@@ -250,6 +250,7 @@ def test_an_earlier_day_is_chosen_through_the_third_control_and_stays_shown(
     assert [e["date"] for e in stored(app)] == [earlier.isoformat()]
 
 
+@OFFLINE_EMULATION
 def test_an_offline_save_shows_today_as_logged_on_the_phone(
     app, profile_server, launch_profile, tmp_path
 ):
@@ -383,6 +384,7 @@ def test_the_live_emergency_can_save_the_entry_behind_it(app, phone, live_server
     assert stored(app)[0]["calf_swelling"] is True
 
 
+@OFFLINE_EMULATION
 def test_a_summary_kept_from_yesterday_opens_on_the_form_offline(
     app, profile_server, launch_profile, tmp_path
 ):

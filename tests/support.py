@@ -96,6 +96,18 @@ class AuthActions:
     def logout(self) -> Any:
         return self._client.post("/logout", data={"csrf_token": self.csrf})
 
+    def change_password(self, new: str, current: str = PASSWORD, **extra: str) -> Any:
+        """The account page's "change password" form; ``extra`` adds its other fields
+        (``password-revoke_links="y"``)."""
+        data = {
+            "csrf_token": self.csrf,
+            "password-current": current,
+            "password-password": new,
+            "password-confirm": new,
+            **extra,
+        }
+        return self._client.post("/account/password", data=data)
+
     @property
     def headers(self) -> dict[str, str]:
         """Headers of an htmx or JSON request from a logged-in page."""

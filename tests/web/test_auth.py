@@ -116,30 +116,14 @@ def test_change_password_logs_out_other_devices(app, client, logged_in, user):
     )
     assert other_device.get("/today").status_code == 200
 
-    response = client.post(
-        "/account/password",
-        data={
-            "password-current": "correct horse battery",
-            "password-password": "a brand new secret",
-            "password-confirm": "a brand new secret",
-            "csrf_token": logged_in.csrf,
-        },
-    )
+    response = logged_in.change_password("a brand new secret", current="correct horse battery")
     assert response.status_code == 303
     assert client.get("/today").status_code == 200
     assert other_device.get("/today").status_code == 302
 
 
 def test_change_password_needs_the_current_one(client, logged_in):
-    response = client.post(
-        "/account/password",
-        data={
-            "password-current": "not it",
-            "password-password": "a brand new secret",
-            "password-confirm": "a brand new secret",
-            "csrf_token": logged_in.csrf,
-        },
-    )
+    response = logged_in.change_password("a brand new secret", current="not it")
     assert response.status_code == 422
     assert "That is not your current password." in response.get_data(as_text=True)
 

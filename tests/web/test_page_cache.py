@@ -19,7 +19,7 @@ import uuid
 
 import pytest
 
-from tests.support import PASSWORD, AuthActions, create_user, csrf_from, htmx, make_app
+from tests.support import AuthActions, create_user, csrf_from, htmx, make_app
 from webapp.diary import days as diary_days
 from webapp.extensions import db
 
@@ -295,15 +295,7 @@ def test_a_password_change_elsewhere_ends_the_cached_page_at_once(twin_apps):
     laptop = plain.test_client()
     laptop_auth = AuthActions(laptop)
     laptop_auth.login()
-    answer = laptop.post(
-        "/account/password",
-        data={
-            "csrf_token": laptop_auth.csrf,
-            "password-current": PASSWORD,
-            "password-password": "an entirely new passphrase",
-            "password-confirm": "an entirely new passphrase",
-        },
-    )
+    answer = laptop_auth.change_password("an entirely new passphrase")
     assert answer.status_code in (302, 303), answer.get_data(as_text=True)[:500]
     gone = phone.get("/today")
     assert gone.status_code == 302 and "/login" in gone.headers["Location"]

@@ -159,15 +159,7 @@ def test_a_changed_password_and_email_notify_the_old_address(mail_app):
     client = app.test_client()
     auth = AuthActions(client)
     auth.login()
-    changed = client.post(
-        "/account/password",
-        data={
-            "csrf_token": auth.csrf,
-            "password-current": PASSWORD,
-            "password-password": NEW_PASSWORD,
-            "password-confirm": NEW_PASSWORD,
-        },
-    )
+    changed = auth.change_password(NEW_PASSWORD)
     assert changed.status_code == 303
     notice = inbox.next()
     assert notice["X-Envelope-To"] == "runner@example.com"

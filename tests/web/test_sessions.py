@@ -59,15 +59,7 @@ def test_a_password_change_ends_copied_session_and_remember_cookies(app, client,
     auth = _login(client, remember=True)
     stolen_session = _copy(client, "session")
     stolen_remember = _copy(client, "remember_token")
-    changed = client.post(
-        "/account/password",
-        data={
-            "csrf_token": auth.csrf,
-            "password-current": PASSWORD,
-            "password-password": "another long passphrase",
-            "password-confirm": "another long passphrase",
-        },
-    )
+    changed = auth.change_password("another long passphrase")
     assert changed.status_code == 303
     assert client.get("/today").status_code == 200  # this device stays in
     assert _replay(app, stolen_session).status_code == 302
@@ -93,27 +85,15 @@ def _links_and_calendar(app: Any, user: User) -> None:
         reminders_store.new_calendar_token(person)
 
 
-def _change_password(client: Any, auth: AuthActions, **extra: str) -> Any:
-    return client.post(
-        "/account/password",
-        data={
-            "csrf_token": auth.csrf,
-            "password-current": PASSWORD,
-            "password-password": "another long passphrase",
-            "password-confirm": "another long passphrase",
-            **extra,
-        },
-    )
-
-
 def test_a_password_change_offers_to_end_share_and_calendar_links(app, client, user):
     auth = _login(client)
     page = client.get("/account").text
     assert "Also end every share link" in page and "calendar link" in page
     _links_and_calendar(app, user)
     assert (
-        _change_password(
-            client, auth, **{"password-revoke_links": "y", "password-revoke_calendar": "y"}
+        auth.change_password(
+            "another long passphrase",
+            **{"password-revoke_links": "y", "password-revoke_calendar": "y"},
         ).status_code
         == 303
     )
@@ -125,7 +105,7 @@ def test_a_password_change_offers_to_end_share_and_calendar_links(app, client, u
 def test_a_password_change_can_keep_the_links(app, client, user):
     auth = _login(client)
     _links_and_calendar(app, user)
-    assert _change_password(client, auth).status_code == 303  # both boxes unticked
+    assert auth.change_password("another long passphrase").status_code == 303  # boxes unticked
     with app.app_context():
         assert db.session.scalar(db.select(ShareLink.revoked_at)) is None
         assert db.session.scalar(db.select(ReminderSettings.calendar_token_hash)) is not None

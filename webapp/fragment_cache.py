@@ -21,8 +21,6 @@ Off while templates auto-reload (debugging).
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from flask import Flask, current_app, render_template
@@ -32,19 +30,21 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from wtforms import Form
 
+from webapp.lru import LRU
+
 CACHE_SIZE = 64
 # Placeholders: letters and digits only, so escaping leaves them as they are.
 _ID_SLOT = "fragmentidslot" + secrets.token_hex(8)
 _CSRF_SLOT = "fragmentcsrfslot" + secrets.token_hex(8)
 
 
-class FragmentCache:
+class FragmentCache(LRU[Any, str]):
+    """Rendered fragments by key, and what each fragment's templates read."""
+
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self._html: OrderedDict[Any, str] = OrderedDict()
+        super().__init__(size)
         self._reads: dict[str, frozenset[str]] = {}
-        self._lock = threading.Lock()
-        self.hits = self.misses = self.refused = 0
+        self.refused = 0
 
     def variables_read(self, app: Flask, name: str) -> frozenset[str]:
         """Every variable the template and those it includes or imports read."""
@@ -66,21 +66,6 @@ class FragmentCache:
         result = frozenset(names)
         self._reads[name] = result
         return result
-
-    def get(self, key: Any) -> str | None:
-        with self._lock:
-            html = self._html.get(key)
-            if html is not None:
-                self._html.move_to_end(key)
-                self.hits += 1
-            return html
-
-    def put(self, key: Any, html: str) -> None:
-        with self._lock:
-            self.misses += 1
-            self._html[key] = html
-            while len(self._html) > self.size:
-                self._html.popitem(last=False)
 
 
 def _fingerprint_form(form: Form) -> tuple[Any, ...]:

@@ -37,10 +37,8 @@ from __future__ import annotations
 import logging
 import re
 import struct
-import threading
 import uuid
 import zlib
-from collections import OrderedDict
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session, template_rendered
@@ -50,6 +48,7 @@ from sqlalchemy import bindparam, func, select
 from wtforms import Form
 
 from webapp.extensions import db
+from webapp.lru import LRU
 
 log = logging.getLogger(__name__)
 
@@ -117,31 +116,12 @@ def _deflate_piece(data: bytes, level: int) -> bytes:
     return packer.compress(data) + packer.flush(zlib.Z_SYNC_FLUSH)
 
 
-class PageCache:
+class PageCache(LRU[Any, CachedPage]):
+    """Kept pages by key; ``refused`` counts pages found not fit to keep."""
+
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self._pages: OrderedDict[Any, CachedPage] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = self.misses = self.refused = 0
-
-    def get(self, key: Any) -> CachedPage | None:
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-                self.hits += 1
-            return page
-
-    def put(self, key: Any, page: CachedPage) -> None:
-        with self._lock:
-            self.misses += 1
-            self._pages[key] = page
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
+        super().__init__(size)
+        self.refused = 0
 
 
 def _acknowledgement_statement() -> Any:

@@ -14,8 +14,6 @@ are shared: callers must not change them (copy first).
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import asdict
 from typing import Any, TypeVar
@@ -26,6 +24,7 @@ from webapp.insights import evaluate, red_flags_between, red_flags_by_day
 from webapp.insights.findings import RedFlag
 from webapp.insights.knowledge import EPISODE_WINDOW_DAYS
 from webapp.insights.story import Story, tell_story
+from webapp.lru import LRU
 from webapp.models import Entry, User
 from webapp.questions.episodes import current_episode, facts_of
 
@@ -37,36 +36,25 @@ CACHE_SIZE = 512
 V = TypeVar("V")
 
 
-class FindingsCache:
-    """A small thread-safe LRU of computed findings, keyed with the diary version."""
+_MISSING = object()
+
+
+class FindingsCache(LRU[Hashable, Any]):
+    """Computed findings, keyed with the person's diary version (every write bumps it)."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
+        super().__init__(size)
         self.enabled = True
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def get_or_make(self, user: User, key: tuple[Hashable, ...], make: Callable[[], V]) -> V:
         if not self.enabled:
             return make()
         full_key = (user.id, user.diary_version or 0, *key)
-        with self._lock:
-            if full_key in self._items:
-                self._items.move_to_end(full_key)
-                self.hits += 1
-                return self._items[full_key]
-            self.misses += 1
-        value = make()
-        with self._lock:
-            self._items[full_key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        value = self.get(full_key, _MISSING)
+        if value is _MISSING:  # None is a value too: a diary with no story yet
+            value = make()
+            self.put(full_key, value)
         return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
 
 
 cache = FindingsCache()
